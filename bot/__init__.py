@@ -1,0 +1,1 @@
+"""Kawan: a Telegram help line for Indonesians in Cambodia."""

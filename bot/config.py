@@ -1,0 +1,125 @@
+"""Settings from the environment (and `.env`), validated once, with one clear line per problem."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+LOCALES = ("id", "en")
+_TOKEN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; str() is one line that names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = field(default=None, repr=False)  # a secret: never printed
+    officers_chat_id: int | None = None
+    officer_ids: frozenset[int] = frozenset()
+    database_path: Path = Path("data/kawan.sqlite3")
+    telegram_api_url: str = "https://api.telegram.org"
+    default_locale: str = "id"
+    webhook_url: str | None = None
+    webhook_port: int = 8443
+    retention_days: int = 180
+    log_level: str = "INFO"
+    unclaimed_reminder_minutes: int = 15
+    content_dir: Path | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The prefix PTB puts before the token: `{TELEGRAM_API_URL}/bot`."""
+        return f"{self.telegram_api_url.rstrip('/')}/bot"
+
+    def require_for_run(self) -> None:
+        """Fail unless the settings needed to talk to Telegram are present."""
+        if not self.bot_token:
+            raise SettingsError(
+                "BOT_TOKEN is not set. To try Kawan without Telegram, run: python -m bot chat"
+            )
+        if self.officers_chat_id is None:
+            raise SettingsError(
+                "OFFICERS_CHAT_ID is not set (the officers' group id; /idgrup in the group shows it)"
+            )
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file (comments and blank lines skipped, quotes stripped)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+) -> Settings:
+    """Build Settings from `.env` overlaid by the real environment; raises SettingsError."""
+    env: dict[str, str] = read_dotenv(dotenv) if dotenv else {}
+    env.update(os.environ if environ is None else environ)
+
+    token = env.get("BOT_TOKEN", "").strip() or None
+    if token and not _TOKEN.match(token):
+        raise SettingsError("BOT_TOKEN is malformed (expected digits, a colon, then the secret)")
+    officers_raw = env.get("OFFICERS_CHAT_ID", "").strip()
+    officers_chat_id = None
+    if officers_raw:
+        if not re.fullmatch(r"-?\d+", officers_raw):
+            raise SettingsError(f"OFFICERS_CHAT_ID must be a chat id such as -1001234567890, got {officers_raw!r}")
+        officers_chat_id = int(officers_raw)
+    ids_raw = [p.strip() for p in env.get("OFFICER_IDS", "").split(",") if p.strip()]
+    if any(not p.isdigit() for p in ids_raw):
+        raise SettingsError("OFFICER_IDS must be a comma-separated list of Telegram user ids")
+    api_url = env.get("TELEGRAM_API_URL", "").strip() or "https://api.telegram.org"
+    if urlparse(api_url).scheme not in ("http", "https") or not urlparse(api_url).netloc:
+        raise SettingsError(f"TELEGRAM_API_URL must be an http(s) URL, got {api_url!r}")
+    locale = env.get("DEFAULT_LOCALE", "").strip() or "id"
+    if locale not in LOCALES:
+        raise SettingsError(f"DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, got {locale!r}")
+    webhook = env.get("WEBHOOK_URL", "").strip() or None
+    if webhook and urlparse(webhook).scheme != "https":
+        raise SettingsError("WEBHOOK_URL must be an https:// URL that Telegram can reach")
+    level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {level!r}")
+    db = env.get("DATABASE_PATH", "").strip() or "data/kawan.sqlite3"
+    content = env.get("CONTENT_DIR", "").strip()
+    return Settings(
+        bot_token=token,
+        officers_chat_id=officers_chat_id,
+        officer_ids=frozenset(int(p) for p in ids_raw),
+        database_path=Path(db),
+        telegram_api_url=api_url,
+        default_locale=locale,
+        webhook_url=webhook,
+        webhook_port=_int(env, "WEBHOOK_PORT", 8443, minimum=1),
+        retention_days=_int(env, "RETENTION_DAYS", 180, minimum=1),
+        log_level=level,
+        unclaimed_reminder_minutes=_int(env, "UNCLAIMED_REMINDER_MINUTES", 15, minimum=1),
+        content_dir=Path(content) if content else None,
+    )

@@ -1,0 +1,355 @@
+"""An in-memory Bot API: the one offline transport used by `chat`, the tests and the benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import TimedOut
+from telegram.request import BaseRequest, RequestData
+
+from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
+
+BOT_ID = 7_000_000_001
+BOT_USERNAME = "kawan_offline_bot"
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+DELETE_WINDOW_SECONDS = 48 * 3600
+
+Fault = tuple[int, str, int | None]  # HTTP status, description, retry_after
+FaultPolicy = Callable[[str, dict[str, Any]], Fault | None]
+
+
+class ApiError(Exception):
+    """A refusal the fake server turns into a Bot API error response."""
+
+    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.status, self.description, self.retry_after = status, description, retry_after
+
+
+@dataclass
+class ChatLog:
+    """What a chat holds: messages still visible, forum state, members."""
+
+    id: int
+    type: str = "private"
+    title: str | None = None
+    is_forum: bool = False
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    topics: dict[int, str] = field(default_factory=dict)
+    members: dict[int, str] = field(default_factory=dict)
+    blocked_bot: bool = False
+
+
+class OfflineBotAPI:
+    """State of a fake Telegram: chats, messages, calls made, faults to inject."""
+
+    def __init__(self, *, now: Callable[[], float] = time.time) -> None:
+        self.now = now
+        self.chats: dict[int, ChatLog] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.updates: asyncio.Queue[dict[str, Any]] | None = None
+        self.fault_policy: FaultPolicy | None = None
+        self.on_send: list[Callable[[str, dict[str, Any]], None]] = []
+        self._message_ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+        self._thread_ids = itertools.count(100)
+
+    # -- state helpers used by tests, `chat` and benchmarks -------------------------------
+    def chat(self, chat_id: int, **kwargs: Any) -> ChatLog:
+        log = self.chats.get(chat_id)
+        if log is None:
+            log = self.chats[chat_id] = ChatLog(id=chat_id, **kwargs)
+        else:
+            for key, value in kwargs.items():
+                setattr(log, key, value)
+        return log
+
+    def next_message_id(self) -> int:
+        return next(self._message_ids)
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """Parameters of the calls made so far, optionally only one method and one chat."""
+        return [
+            params
+            for name, params in self.calls
+            if (method is None or name == method)
+            and (chat_id is None or int(params.get("chat_id", 0) or 0) == chat_id)
+        ]
+
+    def visible_texts(self, chat_id: int) -> list[str]:
+        """Plain text of every message still present in a chat, oldest first."""
+        log = self.chats.get(chat_id)
+        if log is None:
+            return []
+        return [m.get("text") or m.get("caption") or "" for m in log.messages.values()]
+
+    # -- the API itself ---------------------------------------------------------------------
+    def handle(self, method: str, params: dict[str, Any]) -> Any:
+        """Run one Bot API method; returns its result or raises ApiError."""
+        self.calls.append((method, params))
+        if self.fault_policy is not None:
+            fault = self.fault_policy(method, params)
+            if fault is not None:
+                raise ApiError(*fault)
+        handler = getattr(self, f"_m_{method.lower()}", None)
+        if handler is None:
+            raise ApiError(404, "Not Found: method not found")
+        result = handler(params)
+        for listener in self.on_send:
+            listener(method, params)
+        return result
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Kawan", "username": BOT_USERNAME}
+
+    def _chat_json(self, log: ChatLog) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": log.id, "type": log.type}
+        if log.title:
+            data["title"] = log.title
+        if log.is_forum:
+            data["is_forum"] = True
+        return data
+
+    def _target(self, params: dict[str, Any]) -> ChatLog:
+        log = self.chat(int(params["chat_id"]))
+        if log.blocked_bot:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        thread = params.get("message_thread_id")
+        if thread is not None and int(thread) not in log.topics:
+            raise ApiError(400, "Bad Request: message thread not found")
+        return log
+
+    @staticmethod
+    def _checked_text(params: dict[str, Any], key: str, limit: int) -> str:
+        text = str(params.get(key) or "")
+        if params.get("parse_mode") == "HTML":
+            try:
+                text = html_to_plain(text)
+            except TelegramHTMLError as exc:
+                raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        if key == "text" and not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > limit:
+            raise ApiError(400, f"Bad Request: {key} is too long")
+        return text
+
+    @staticmethod
+    def _check_markup(params: dict[str, Any]) -> Any:
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        return markup
+
+    def _store(self, log: ChatLog, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": self.next_message_id(),
+            "date": int(self.now()),
+            "chat": self._chat_json(log),
+            "from": self._bot_user(),
+            **{k: v for k, v in content.items() if v is not None},
+        }
+        if params.get("message_thread_id") is not None:
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
+        reply_to = params.get("reply_parameters") or {}
+        if isinstance(reply_to, str):
+            reply_to = json.loads(reply_to)
+        if reply_to.get("message_id") in log.messages:
+            message["reply_to_message"] = log.messages[reply_to["message_id"]]
+        log.messages[message["message_id"]] = message
+        return message
+
+    def _m_getme(self, params: dict[str, Any]) -> Any:
+        return {**self._bot_user(), "can_join_groups": True, "supports_inline_queries": False}
+
+    def _m_sendmessage(self, params: dict[str, Any]) -> Any:
+        log = self._target(params)
+        text = self._checked_text(params, "text", TEXT_LIMIT)
+        markup = self._check_markup(params)
+        return self._store(log, params, text=text, reply_markup=markup)
+
+    def _m_editmessagetext(self, params: dict[str, Any]) -> Any:
+        log = self._target(params)
+        message = log.messages.get(int(params["message_id"]))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        text = self._checked_text(params, "text", TEXT_LIMIT)
+        markup = self._check_markup(params)
+        if message.get("text") == text and message.get("reply_markup") == markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.update(text=text, edit_date=int(self.now()))
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
+    def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> Any:
+        log = self._target(params)
+        message = log.messages.get(int(params["message_id"]))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        message.pop("reply_markup", None)
+        markup = self._check_markup(params)
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
+    def _m_senddocument(self, params: dict[str, Any]) -> Any:
+        log = self._target(params)
+        caption = self._checked_text(params, "caption", CAPTION_LIMIT)
+        doc = {"file_id": f"doc{len(log.messages)}", "file_unique_id": "u", "file_name": "f"}
+        return self._store(log, params, document=doc, caption=caption or None)
+
+    def _m_sendphoto(self, params: dict[str, Any]) -> Any:
+        log = self._target(params)
+        caption = self._checked_text(params, "caption", CAPTION_LIMIT)
+        photo = [{"file_id": "photo", "file_unique_id": "p", "width": 1, "height": 1}]
+        return self._store(log, params, photo=photo, caption=caption or None)
+
+    def _m_sendvenue(self, params: dict[str, Any]) -> Any:
+        log = self._target(params)
+        location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
+        venue = {"location": location, "title": params["title"], "address": params["address"]}
+        return self._store(log, params, venue=venue, location=location)
+
+    def _m_copymessage(self, params: dict[str, Any]) -> Any:
+        log = self._target(params)
+        source = self.chat(int(params["from_chat_id"])).messages.get(int(params["message_id"]))
+        if source is None:
+            raise ApiError(400, "Bad Request: message to copy not found")
+        caption = self._checked_text(params, "caption", CAPTION_LIMIT) or source.get("caption")
+        copied = {k: source[k] for k in ("text", "photo", "document", "voice") if k in source}
+        message = self._store(log, params, caption=caption, **copied)
+        return {"message_id": message["message_id"]}
+
+    def _m_deletemessage(self, params: dict[str, Any]) -> Any:
+        self._delete(int(params["chat_id"]), int(params["message_id"]))
+        return True
+
+    def _m_deletemessages(self, params: dict[str, Any]) -> Any:
+        ids = params["message_ids"]
+        if isinstance(ids, str):
+            ids = json.loads(ids)
+        if not 1 <= len(ids) <= 100:
+            raise ApiError(400, "Bad Request: too many messages to delete")
+        for message_id in ids:  # Telegram skips ids it cannot delete
+            try:
+                self._delete(int(params["chat_id"]), int(message_id))
+            except ApiError:
+                continue
+        return True
+
+    def _delete(self, chat_id: int, message_id: int) -> None:
+        log = self.chat(chat_id)
+        message = log.messages.get(message_id)
+        if message is None:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        if self.now() - message["date"] > DELETE_WINDOW_SECONDS:
+            raise ApiError(400, "Bad Request: message can't be deleted for everyone")
+        del log.messages[message_id]
+
+    def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:
+        if len(str(params.get("text") or "")) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return True
+
+    def _m_createforumtopic(self, params: dict[str, Any]) -> Any:
+        log = self._target(params)
+        if not log.is_forum:
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        name = str(params["name"])
+        if not 1 <= len(name) <= 128:
+            raise ApiError(400, "Bad Request: TOPIC_TITLE_INVALID")
+        thread_id = next(self._thread_ids)
+        log.topics[thread_id] = name
+        return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
+
+    def _m_getchat(self, params: dict[str, Any]) -> Any:
+        log = self.chat(int(params["chat_id"]))
+        return {**self._chat_json(log), "accent_color_id": 0, "max_reaction_count": 11}
+
+    def _m_getchatmember(self, params: dict[str, Any]) -> Any:
+        log = self.chat(int(params["chat_id"]))
+        user_id = int(params["user_id"])
+        status = log.members.get(user_id, "left")
+        user = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "administrator":
+            member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True)
+            member.update(dict.fromkeys(_ADMIN_RIGHTS, True))
+        return member
+
+    def _m_getupdates(self, params: dict[str, Any]) -> Any:
+        raise ApiError(400, "Bad Request: getUpdates is served by the HTTP front")
+
+    def _ok(self, params: dict[str, Any]) -> Any:
+        return True
+
+    _m_setmycommands = _m_deletemycommands = _m_sendchataction = _ok
+    _m_deletewebhook = _m_setwebhook = _m_closeforumtopic = _m_reopenforumtopic = _ok
+    _m_editforumtopic = _m_pinchatmessage = _m_setchatmenubutton = _m_close = _ok
+
+
+_ADMIN_RIGHTS = (
+    "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+    "can_edit_stories", "can_delete_stories", "can_pin_messages", "can_manage_topics",
+)  # fmt: skip
+
+
+class OfflineRequest(BaseRequest):
+    """PTB request class that answers from an OfflineBotAPI and never touches the network."""
+
+    def __init__(self, api: OfflineBotAPI) -> None:
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        if request_data and request_data.multipart_data:
+            params.update({k: "<upload>" for k in request_data.multipart_data})
+        try:
+            result = self.api.handle(name, params)
+        except ApiError as exc:
+            if exc.status == 0:  # a fault policy asking for a lost response
+                raise TimedOut(exc.description) from None
+            body: dict[str, Any] = {"ok": False, "error_code": exc.status}
+            body["description"] = exc.description
+            if exc.retry_after is not None:
+                body["parameters"] = {"retry_after": exc.retry_after}
+            return exc.status, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
