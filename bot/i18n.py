@@ -45,11 +45,11 @@ class Translator:
 
     def gettext(self, message: str, /, **params: object) -> str:
         text = self.translations.gettext(message)
-        return text.format(**params) if params else text
+        return text % params if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         text = self.translations.ngettext(singular, plural, n)
-        return text.format(n=n, **params)
+        return text % {"n": n, **params}
 
     __call__ = gettext
 

@@ -1,0 +1,119 @@
+"""Command line: python -m bot [run | chat | check-content | check-offer | ask | export | purge]."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Kawan, the help line bot.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (long polling, or webhook when WEBHOOK_URL is set)")
+    chat = sub.add_parser("chat", help="try the bot offline in this terminal (reads stdin to EOF)")
+    chat.add_argument("--locale", choices=("id", "en"), default="id")
+    check = sub.add_parser("check-content", help="validate content/ and locales/")
+    check.add_argument("--json", action="store_true")
+    sub.add_parser("check-offer", help="job-offer text on stdin -> JSON risk and red flags")
+    ask = sub.add_parser("ask", help="a question -> JSON urgent flag and best guides")
+    ask.add_argument("text", nargs="+")
+    ask.add_argument("--locale", choices=("id", "en", "auto"), default="auto")
+    export = sub.add_parser("export", help="officers' CSV export of cases (redacted by default)")
+    export.add_argument("--since", help="YYYY-MM-DD (default: 30 days ago)")
+    export.add_argument("--until", help="YYYY-MM-DD (default: today)")
+    export.add_argument("--no-redact", dest="redact", action="store_false")
+    export.add_argument("--output", "-o", help="file to write (default: stdout)")
+    purge = sub.add_parser("purge", help="erase personal data of cases closed > RETENTION_DAYS ago")
+    purge.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, load settings, run one command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"kawan: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from bot.logfilter import install_log_filter
+
+    install_log_filter(settings)
+    if command == "run":
+        return _run(settings)
+    if command == "chat":
+        from bot.chat import main as chat_main
+
+        logging.getLogger().setLevel(logging.WARNING)  # keep the transcript readable
+        return chat_main(settings, args.locale)
+    if command == "check-content":
+        return _check_content(settings, args.json)
+    from bot import cli_tools
+
+    if command == "check-offer":
+        return cli_tools.check_offer(settings, sys.stdin.read())
+    if command == "ask":
+        return cli_tools.ask(settings, " ".join(args.text), args.locale)
+    if command == "export":
+        return cli_tools.export(settings, args.since, args.until, args.redact, args.output)
+    if command == "purge":
+        return cli_tools.purge(settings, args.json)
+    return 2
+
+
+def _run(settings: Settings) -> int:
+    try:
+        settings.require_for_run()
+    except SettingsError as exc:
+        print(f"kawan: {exc}", file=sys.stderr)
+        return 2
+    from bot.app import build_application
+
+    app = build_application(settings)
+    if settings.webhook_url:
+        # Telegram echoes this secret in a header, so forged webhook posts are refused.
+        secret = hashlib.sha256(f"webhook:{settings.bot_token}".encode()).hexdigest()
+        app.run_webhook(
+            listen="0.0.0.0",
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=secret,
+            allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"],
+        )
+    else:
+        app.run_polling(
+            allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"]
+        )
+    return 0
+
+
+def _check_content(settings: Settings, as_json: bool) -> int:
+    from bot.checks import check_all
+    from bot.content import default_content_dir
+    from bot.i18n import default_locales_dir
+
+    problems = check_all(settings.content_dir or default_content_dir(), default_locales_dir())
+    if as_json:
+        rows = [{"file": p.file, "problem": p.message, "error": p.error} for p in problems]
+        print(json.dumps({"ok": not any(p.error for p in problems), "problems": rows}, indent=2))
+    else:
+        for problem in problems:
+            print(problem)
+        errors = sum(p.error for p in problems)
+        print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+    return 1 if any(p.error for p in problems) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

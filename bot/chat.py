@@ -1,0 +1,111 @@
+"""`python -m bot chat`: the real Application in a terminal, on the offline Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.transport.offline import OfflineBotAPI
+from bot.transport.updates import Person, UpdateFactory
+
+CHAT_USER_ID = 100_001
+OFFICERS_CHAT_ID = -100_777
+OFFICER = Person(id=900_001, first_name="Petugas", language_code="id")
+
+
+class Transcript:
+    """Prints what the bot sends, numbering the buttons of the latest keyboard."""
+
+    def __init__(self, api: OfflineBotAPI, out: TextIO, user_chat: int) -> None:
+        self.api, self.out, self.user_chat = api, out, user_chat
+        self.buttons: list[tuple[str, str, int]] = []  # (label, data, message id)
+        api.on_send.append(self._on_call)
+        self._seen = 0
+
+    def _on_call(self, method: str, params: dict[str, Any]) -> None:
+        if method == "answerCallbackQuery" and params.get("text"):
+            self._print("", f"(notice) {params['text']}")
+            return
+        if method not in ("sendMessage", "editMessageText", "sendVenue", "sendDocument",
+                          "sendPhoto", "copyMessage", "createForumTopic"):  # fmt: skip
+            return
+        chat_id = int(params.get("chat_id") or 0)
+        prefix = "" if chat_id == self.user_chat else "[officers] "
+        log = self.api.chats.get(chat_id)
+        message = None
+        if log is not None and log.messages:
+            key = int(params["message_id"]) if method == "editMessageText" else max(log.messages)
+            message = log.messages.get(key)
+        if method == "createForumTopic":
+            self._print(prefix, f"(new topic: {params.get('name')})")
+            return
+        if message is None:
+            return
+        if "venue" in message:
+            venue = message["venue"]
+            loc = venue["location"]
+            body = f"📍 {venue['title']}, {venue['address']} ({loc['latitude']}, {loc['longitude']})"
+        else:
+            body = message.get("text") or message.get("caption") or "(attachment)"
+        if method == "editMessageText":
+            body = "(edited)\n" + body
+        self._print(prefix, body)
+        markup = message.get("reply_markup") or {}
+        rows = markup.get("inline_keyboard") or []
+        if rows and chat_id == self.user_chat:
+            self.buttons = []
+            for row in rows:
+                labels = []
+                for button in row:
+                    self.buttons.append((button["text"], button["callback_data"], message["message_id"]))
+                    labels.append(f"[{len(self.buttons)}] {button['text']}")
+                self._print(prefix, "  ".join(labels))
+        elif rows:
+            self._print(prefix, "  ".join(f"<{b['text']}: {b['callback_data']}>" for r in rows for b in r))
+
+    def _print(self, prefix: str, body: str) -> None:
+        for line in body.splitlines() or [""]:
+            self.out.write(f"{prefix}{line}\n")
+        self.out.flush()
+
+
+async def run_chat(settings: Settings, locale: str, stdin: TextIO, out: TextIO) -> int:
+    """Read lines until EOF: a number presses a button, /cmd is a command, else a message."""
+    api = OfflineBotAPI()
+    officers_chat = settings.officers_chat_id or OFFICERS_CHAT_ID
+    api.chat(officers_chat, type="supergroup", title="KBRI duty officers", is_forum=True)
+    api.chat(officers_chat).members[OFFICER.id] = "administrator"
+    if settings.database_path == Settings().database_path:
+        settings = replace(settings, database_path=Path("data/chat.sqlite3"))
+    settings = replace(settings, officers_chat_id=officers_chat)
+    app = build_application(settings, api=api)
+    user = Person(id=CHAT_USER_ID, first_name="Anda", language_code=locale)
+    transcript = Transcript(api, out, user.id)
+    factory = UpdateFactory(api, app.bot)
+    async with running(app):
+        for raw in stdin:
+            line = raw.rstrip("\n")
+            if not line.strip():
+                continue
+            out.write(f"> {line}\n")
+            stripped = line.strip()
+            if stripped.isdigit() and 1 <= int(stripped) <= len(transcript.buttons):
+                _, data, message_id = transcript.buttons[int(stripped) - 1]
+                update = factory.callback(user, data, message_id=message_id)
+            elif stripped.startswith("@officers "):  # an officer writing in the group
+                update = factory.message(OFFICER, stripped.removeprefix("@officers "), chat_id=officers_chat)
+            else:
+                update = factory.message(user, line)
+            await app.process_update(update)
+            await asyncio.sleep(0)  # let background work (the dispatcher) run between lines
+    return 0
+
+
+def main(settings: Settings, locale: str) -> int:
+    """Entry point for `python -m bot chat`."""
+    return asyncio.run(run_chat(settings, locale, sys.stdin, sys.stdout))

@@ -1,0 +1,64 @@
+"""The typed CallbackContext handlers receive, and the services it gives access to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.content import Content
+from bot.i18n import Catalogs, Translator
+from bot.render import Renderer
+
+if TYPE_CHECKING:
+    from bot.commands import CommandRegistry
+    from bot.danger import DangerDetector
+    from bot.offercheck import OfferChecker
+    from bot.queue.dispatcher import Dispatcher
+    from bot.search import QuestionIndex
+    from bot.storage.db import Database
+    from bot.storage.repos import Repositories
+
+
+@dataclass
+class Services:
+    """Long-lived objects built once by the composition root (bot/app.py)."""
+
+    settings: Settings
+    content: Content
+    catalogs: Catalogs
+    renderer: Renderer
+    commands: CommandRegistry
+    search: QuestionIndex | None = None
+    danger: DangerDetector | None = None
+    offers: OfferChecker | None = None
+    db: Database | None = None
+    repos: Repositories | None = None
+    dispatcher: Dispatcher | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class KawanApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application with one extra slot for our services (bot_data is for persisted data)."""
+
+    __slots__ = ("services",)
+    services: Services
+
+
+class KawanContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with typed access to services and the reader's translator."""
+
+    # Set once per update by the pre-processing handler (handlers/middleware.py).
+    t: Translator
+
+    @property
+    def services(self) -> Services:
+        app = self.application
+        assert isinstance(app, KawanApplication)
+        return app.services
+
+    @property
+    def locale(self) -> str:
+        return self.t.locale

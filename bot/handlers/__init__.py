@@ -1,0 +1,1 @@
+"""Feature handlers; each module has register(app, registry)."""

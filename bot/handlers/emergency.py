@@ -1,0 +1,74 @@
+"""The emergency screen: who to call first, KBRI's hotlines and address, the embassy's location."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.commands import N_, CommandRegistry
+from bot.content import Contact
+from bot.context import KawanContext
+from bot.handlers.screens import Screen, answer_query, nav_row, show
+from bot.i18n import Translator
+from bot.render import render_mapping
+
+
+def _contact_view(contact: Contact, locale: str) -> dict[str, Any]:
+    return {
+        "name": render_mapping(contact.name, locale),
+        "value": contact.value,
+        "note": render_mapping(contact.note, locale),
+        "source": contact.source,
+        "verify": contact.verify,
+    }
+
+
+def emergency_screen(t: Translator, context: KawanContext) -> Screen:
+    """Numbers to call first, KBRI hotlines and address, the impostor warning."""
+    content = context.services.content
+    first = [_contact_view(c, t.locale) for c in content.contacts if c.first]
+    kbri = [_contact_view(c, t.locale) for c in content.contacts if c.group == "kbri" and not c.first]
+    embassy = {
+        "name": render_mapping(content.embassy.name, t.locale),
+        "address": content.embassy.address,
+        "landmark": render_mapping(content.embassy.landmark, t.locale),
+    }
+    text = context.services.renderer.render(
+        "emergency.html.j2", t, first=first, kbri=kbri, embassy=embassy
+    )
+    rows = (
+        ((t("📍 Send KBRI's location"), "e:venue"),),
+        ((t("✍️ Send a help request"), "h:self"),),
+        ((t("📞 All numbers"), "g:nomor-darurat:0"),),
+        nav_row(t),
+    )
+    return Screen(text, rows)
+
+
+async def emergency_command(update: Update, context: KawanContext) -> None:
+    """/darurat: the emergency screen."""
+    await show(update, context, emergency_screen(context.t, context))
+
+
+async def on_venue_button(update: Update, context: KawanContext) -> None:
+    """Send the embassy's location as a venue the phone's map can open."""
+    await answer_query(update)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    embassy = context.services.content.embassy
+    await context.bot.send_venue(
+        chat.id,
+        latitude=embassy.latitude,
+        longitude=embassy.longitude,
+        title=render_mapping(embassy.name, context.locale),
+        address=embassy.address,
+    )
+
+
+def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
+    """Wire /darurat and the location button."""
+    registry.add(app, "darurat", emergency_command, N_("Emergency numbers"), aliases=("sos", "emergency"))
+    app.add_handler(CallbackQueryHandler(on_venue_button, pattern=r"^e:venue$"))

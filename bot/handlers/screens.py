@@ -1,0 +1,81 @@
+"""A screen is a text plus buttons; shown by editing the message in place when a button was pressed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.context import KawanContext
+from bot.i18n import Translator
+
+log = logging.getLogger(__name__)
+
+Button = tuple[str, str]  # (label, callback_data)
+
+
+@dataclass(frozen=True)
+class Screen:
+    text: str  # Telegram HTML, already under the length limit
+    rows: tuple[tuple[Button, ...], ...] = ()
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None:
+        if not self.rows:
+            return None
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in self.rows]
+        )
+
+
+def nav_row(t: Translator, back: str | None = "m:home") -> tuple[Button, ...]:
+    """The "back" and "home" buttons every screen carries."""
+    home = (t("🏠 Home"), "m:home")
+    if back is None or back == "m:home":
+        return (home,)
+    return ((t("⬅️ Back"), back), home)
+
+
+def column(buttons: Sequence[Button]) -> tuple[tuple[Button, ...], ...]:
+    return tuple((b,) for b in buttons)
+
+
+async def show(update: Update, context: KawanContext, screen: Screen) -> Message | None:
+    """Edit the pressed message in place, or send a new message for commands and text."""
+    query = update.callback_query
+    if query is not None and query.message is not None and isinstance(query.message, Message):
+        try:
+            edited = await query.edit_message_text(
+                screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.markup
+            )
+            return edited if isinstance(edited, Message) else None
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return None
+            # The message is gone or too old to edit: fall through and send a fresh one.
+            log.info("edit failed (%s); sending a new message", type(exc).__name__)
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await context.bot.send_message(
+        chat.id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.markup
+    )
+
+
+async def answer_query(update: Update, text: str | None = None) -> None:
+    """Stop the button's loading spinner (Telegram expects an answer to every callback)."""
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(text[:200] if text else None)
+        except BadRequest:  # the query is too old to answer; nothing the user can see
+            pass
+
+
+async def stale_button(update: Update, context: KawanContext) -> None:
+    """A button we no longer understand (old message, forged or after an update): say so kindly."""
+    # A toast only: editing the old message would destroy what the user was reading.
+    await answer_query(update, context.t("This button is no longer available. Please use /menu."))

@@ -1,0 +1,207 @@
+"""Normalise chat text (Indonesian slang, typos, English) for the question search and danger check."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Letters and digits only; apostrophes are dropped first so "can't" stays one token ("cant").
+_WORD = re.compile(r"[a-z0-9]+")
+_APOSTROPHES = re.compile(r"['’`´]")
+# Three or more of the same letter is emphasis ("tolonggg", "kabuuur"), never spelling.
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
+_NUMBER_THEN_UNIT = re.compile(r"^(\d+)([a-z]+)$")  # "2bln", "10hari"
+_REDUPLICATED = re.compile(r"^([a-z]{2,})2$")  # "anak2", "ciri2": Indonesian plural shorthand
+
+# Bounded memo tables: a flood of unique junk words must not grow memory without end.
+_MEMO_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Token:
+    """One normalised word and the span of the original text it came from."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Concept:
+    """Phrases (already normalised and stemmed) that imply the words in `means`."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    means: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One locale's search vocabulary from content/search/synonyms.yaml."""
+
+    locale: str
+    words: Mapping[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+    concepts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # raw phrases → means
+
+
+def raw_tokens(text: str) -> list[Token]:
+    """Lower-cased words with emphasis and shorthand undone, each with its source span."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    # Dropping apostrophes shifts offsets, so spans are mapped back through `keep`.
+    keep = [i for i, ch in enumerate(folded) if not _APOSTROPHES.match(ch)]
+    plain = "".join(folded[i] for i in keep)
+    out: list[Token] = []
+    for match in _WORD.finditer(plain):
+        start, end = keep[match.start()], keep[match.end() - 1] + 1
+        word = _ELONGATED.sub(r"\1", match.group())
+        unit = _NUMBER_THEN_UNIT.match(word)
+        if unit:
+            out.append(Token(unit.group(1), start, end))
+            out.append(Token(unit.group(2), start, end))
+            continue
+        redup = _REDUPLICATED.match(word)
+        if redup:
+            word = redup.group(1)
+        # "anak-anak" arrives as two equal words; one is enough.
+        if out and out[-1].text == word and not word.isdigit():
+            continue
+        out.append(Token(word, start, end))
+    return out
+
+
+def apply_words(tokens: Iterable[Token], words: Mapping[str, tuple[str, ...]]) -> list[Token]:
+    """Replace slang and abbreviations by their normal form (one word may become several)."""
+    out: list[Token] = []
+    for tok in tokens:
+        replacement = words.get(tok.text)
+        if replacement is None:
+            out.append(tok)
+        else:
+            out.extend(Token(word, tok.start, tok.end) for word in replacement)
+    return out
+
+
+def normalise(text: str, lexicon: Lexicon) -> list[Token]:
+    """Words of `text` in the normal form the guides use (before stemming)."""
+    return apply_words(raw_tokens(text), lexicon.words)
+
+
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(tok.text for tok in raw_tokens(phrase))
+
+
+def _word_map(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: `words` must map a typed word to its normal form")
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str):
+            raise ValueError(f"{where}: write `{key}` in quotes (YAML reads it as {key!r})")
+        typed = _phrase_words(key)
+        if len(typed) != 1:
+            raise ValueError(f"{where}: `{key}` must be one word (use `concepts` for phrases)")
+        out[typed[0]] = _phrase_words("" if value is None else str(value))
+    return out
+
+
+def _lexicon(locale: str, raw: Any, where: str) -> Lexicon:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: `{locale}` must be a mapping")
+    words = _word_map(raw.get("words") or {}, where)
+    numbers = _word_map(raw.get("numbers") or {}, where)
+    words.update(numbers)
+    stop_items = list(raw.get("stopwords") or ())
+    if any(not isinstance(item, str) for item in stop_items):
+        raise ValueError(f"{where}: quote stop words YAML reads as true/false or numbers")
+    stop = frozenset(w for item in stop_items for w in _phrase_words(item))
+    concepts = []
+    for item in raw.get("concepts") or ():
+        if not isinstance(item, Mapping) or not item.get("phrases") or not item.get("means"):
+            raise ValueError(f"{where}: every concept needs `phrases` and `means`")
+        phrases = tuple(_phrase_words(str(p)) for p in item["phrases"])
+        concepts.append((phrases, _phrase_words(str(item["means"]))))
+    for phrases, _ in concepts:
+        for phrase in phrases:
+            if not phrase:
+                raise ValueError(f"{where}: empty concept phrase")
+    flat = tuple((phrase, means) for phrases, means in concepts for phrase in phrases)
+    return Lexicon(locale, words, stop, flat)
+
+
+def load_lexicons(content_root: Path) -> dict[str, Lexicon]:
+    """Read content/search/synonyms.yaml: one Lexicon per locale."""
+    path = content_root / "search" / "synonyms.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{path}: must be a mapping of locale → vocabulary")
+    return {str(loc): _lexicon(str(loc), raw, str(path)) for loc, raw in data.items()}
+
+
+class Stemmer:
+    """Memoised stemmer: Sastrawi for Indonesian (slow, hence the memo), suffix rules for English."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        self._memo: dict[str, str] = {}
+        self._stem: Callable[[str], str] = _english_stem
+        self.dictionary: frozenset[str] = frozenset()
+        if locale == "id":
+            # Imported here, not at module level: nothing heavy happens at import time.
+            from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+            factory = StemmerFactory()
+            sastrawi = factory.create_stemmer()
+            self.dictionary = frozenset(w for w in factory.get_words() if w)
+            self._stem = sastrawi.stem
+
+    def __call__(self, word: str) -> str:
+        """The stem of one normalised word (digits and short words are kept as they are)."""
+        found = self._memo.get(word)
+        if found is None:
+            found = word if len(word) < 4 or not word.isalpha() else (self._stem(word) or word)
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[word] = found
+        return found
+
+
+# Longest first; a light stemmer is enough to join "overstayed"/"overstaying"/"overstay".
+_EN_SUFFIXES = (
+    ("ations", ""),
+    ("ation", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ers", ""),
+    ("er", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("sses", "ss"),
+    ("ches", "ch"),
+    ("shes", "sh"),
+    ("xes", "x"),
+    ("ed", ""),
+    ("s", ""),
+)
+
+
+def _english_stem(word: str) -> str:
+    stem = word
+    for suffix, replacement in _EN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                break
+            stem = word[: -len(suffix)] + replacement
+            # "stopped" → "stopp" → "stop": undo a doubled final consonant.
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+                stem = stem[:-1]
+            break
+    # A silent final e joins "fine"/"fined" and "expire"/"expired".
+    return stem[:-1] if len(stem) > 3 and stem.endswith("e") else stem
