@@ -1,0 +1,111 @@
+"""Drive a conversation with the real Application: send text, press buttons, read the replies."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.transport.offline import OfflineBotAPI
+from bot.transport.updates import Person, UpdateFactory
+
+
+@dataclass
+class Reply:
+    """One thing the bot did in a chat in answer to the last action."""
+
+    method: str
+    text: str
+    buttons: list[tuple[str, str]]
+    params: dict[str, Any]
+
+
+class ChatDriver:
+    """A person talking to the bot in a private chat (or an officer in a group)."""
+
+    def __init__(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        api: OfflineBotAPI,
+        person: Person,
+        chat_id: int | None = None,
+    ) -> None:
+        self.app, self.api, self.person = app, api, person
+        self.chat_id = chat_id if chat_id is not None else person.id
+        self.factory = UpdateFactory(api, app.bot)
+        self._mark = len(api.calls)
+        self.replies: list[Reply] = []
+
+    async def _process(self, update: Any) -> list[Reply]:
+        self._mark = len(self.api.calls)
+        await self.app.process_update(update)
+        await asyncio.sleep(0)
+        self.replies = self._collect(self._mark)
+        return self.replies
+
+    def _collect(self, start: int) -> list[Reply]:
+        replies = []
+        for method, params in self.api.calls[start:]:
+            if int(params.get("chat_id") or 0) != self.chat_id and method != "answerCallbackQuery":
+                continue
+            text = str(params.get("text") or params.get("caption") or "")
+            log = self.api.chats.get(self.chat_id)
+            if log is not None and method in ("sendMessage", "editMessageText"):
+                # The stored message has the plain text a user sees (tags and entities resolved).
+                key = int(params["message_id"]) if method == "editMessageText" else None
+                stored = log.messages.get(key) if key else _last_bot_message(log.messages)
+                if stored is not None and stored.get("text"):
+                    text = stored["text"]
+            markup = params.get("reply_markup") or {}
+            if isinstance(markup, str):
+                import json
+
+                markup = json.loads(markup)
+            buttons = [
+                (b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row
+            ]
+            replies.append(Reply(method, text, buttons, params))
+        return replies
+
+    async def send(self, text: str | None = None, **kwargs: Any) -> list[Reply]:
+        """Send a message (text, or media with kind=...) and return what the bot did."""
+        update = self.factory.message(self.person, text, chat_id=self.chat_id, **kwargs)
+        return await self._process(update)
+
+    async def press(self, label_or_data: str) -> list[Reply]:
+        """Press the button whose label contains (or whose data equals) the given text."""
+        log = self.api.chat(self.chat_id)
+        for message in reversed(list(log.messages.values())):
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for row in rows:
+                for button in row:
+                    if label_or_data == button.get("callback_data") or label_or_data in button["text"]:
+                        update = self.factory.callback(
+                            self.person, button["callback_data"], message_id=message["message_id"],
+                            chat_id=self.chat_id,
+                        )  # fmt: skip
+                        return await self._process(update)
+        raise AssertionError(f"no button {label_or_data!r} in the chat")
+
+    async def callback(self, data: str, message_id: int | None = None) -> list[Reply]:
+        """Send arbitrary callback data, as a forged or stale button would."""
+        update = self.factory.callback(self.person, data, message_id=message_id, chat_id=self.chat_id)
+        return await self._process(update)
+
+    @property
+    def text(self) -> str:
+        """All text the bot showed in answer to the last action, joined."""
+        return "\n".join(r.text for r in self.replies if r.text)
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        return [b for r in self.replies for b in r.buttons]
+
+
+def _last_bot_message(messages: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+    for message in reversed(list(messages.values())):
+        if message.get("from", {}).get("is_bot"):
+            return message
+    return None

@@ -1,0 +1,56 @@
+"""Fixtures: an offline Bot API, a real Application on a temporary database, people to talk as."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.context import KawanApplication
+from bot.transport.driver import ChatDriver
+from bot.transport.offline import OfflineBotAPI
+from bot.transport.updates import Person
+
+OFFICERS_CHAT = -1001234567890
+OFFICER = Person(id=900_001, first_name="Officer", language_code="id")
+CITIZEN = Person(id=100_001, first_name="Siti", language_code="id")
+
+
+@pytest.fixture
+def api() -> OfflineBotAPI:
+    """A fresh fake Telegram with an officers' forum group holding one officer."""
+    fake = OfflineBotAPI()
+    group = fake.chat(OFFICERS_CHAT, type="supergroup", title="KBRI piket", is_forum=True)
+    group.members[OFFICER.id] = "administrator"
+    return fake
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(database_path=tmp_path / "kawan.sqlite3", officers_chat_id=OFFICERS_CHAT)
+
+
+@pytest.fixture
+async def app(settings: Settings, api: OfflineBotAPI) -> AsyncIterator[KawanApplication]:
+    """The real Application, initialised and started on the offline transport."""
+    application = build_application(settings, api=api)
+    async with running(application):
+        yield application
+
+
+@pytest.fixture
+def citizen(app: KawanApplication, api: OfflineBotAPI) -> ChatDriver:
+    return ChatDriver(app, api, CITIZEN)
+
+
+@pytest.fixture
+def officer(app: KawanApplication, api: OfflineBotAPI) -> ChatDriver:
+    return ChatDriver(app, api, OFFICER, chat_id=OFFICERS_CHAT)
+
+
+def make_settings(base: Settings, **changes: object) -> Settings:
+    return replace(base, **changes)  # type: ignore[arg-type]
