@@ -49,7 +49,9 @@ class Transcript:
         if "venue" in message:
             venue = message["venue"]
             loc = venue["location"]
-            body = f"📍 {venue['title']}, {venue['address']} ({loc['latitude']}, {loc['longitude']})"
+            body = (
+                f"📍 {venue['title']}, {venue['address']} ({loc['latitude']}, {loc['longitude']})"
+            )
         else:
             body = message.get("text") or message.get("caption") or "(attachment)"
         if method == "editMessageText":
@@ -62,11 +64,15 @@ class Transcript:
             for row in rows:
                 labels = []
                 for button in row:
-                    self.buttons.append((button["text"], button["callback_data"], message["message_id"]))
+                    self.buttons.append(
+                        (button["text"], button["callback_data"], message["message_id"])
+                    )
                     labels.append(f"[{len(self.buttons)}] {button['text']}")
                 self._print(prefix, "  ".join(labels))
         elif rows:
-            self._print(prefix, "  ".join(f"<{b['text']}: {b['callback_data']}>" for r in rows for b in r))
+            self._print(
+                prefix, "  ".join(f"<{b['text']}: {b['callback_data']}>" for r in rows for b in r)
+            )
 
     def _print(self, prefix: str, body: str) -> None:
         for line in body.splitlines() or [""]:
@@ -98,7 +104,9 @@ async def run_chat(settings: Settings, locale: str, stdin: TextIO, out: TextIO) 
                 _, data, message_id = transcript.buttons[int(stripped) - 1]
                 update = factory.callback(user, data, message_id=message_id)
             elif stripped.startswith("@officers "):  # an officer writing in the group
-                update = factory.message(OFFICER, stripped.removeprefix("@officers "), chat_id=officers_chat)
+                update = factory.message(
+                    OFFICER, stripped.removeprefix("@officers "), chat_id=officers_chat
+                )
             else:
                 update = factory.message(user, line)
             await app.process_update(update)

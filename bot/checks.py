@@ -70,7 +70,9 @@ def _check_guides(content: Content, today: dt.date) -> Iterator[Problem]:
 def _check_guide(guide: Guide, today: dt.date) -> Iterator[Problem]:
     if (today - guide.last_verified).days > STALE_AFTER_DAYS:
         age = (today - guide.last_verified).days
-        yield Problem(str(guide.path), f"last verified {age} days ago: check the facts again", False)
+        yield Problem(
+            str(guide.path), f"last verified {age} days ago: check the facts again", False
+        )
     if guide.last_verified > today:
         yield Problem(str(guide.path), "last_verified is in the future")
     if not guide.sections:
@@ -118,7 +120,8 @@ def _check_catalogs(locales_dir: Path) -> Iterator[Problem]:
             if not message.id:
                 continue
             msgid = message.id if isinstance(message.id, str) else message.id[0]
-            msgstr = message.string if isinstance(message.string, str) else message.string[0]
+            strings = message.string or ""
+            msgstr = strings if isinstance(strings, str) else strings[0]
             if not msgstr or message.fuzzy:
                 yield Problem(str(path), f"untranslated: {msgid[:60]!r}")
                 continue

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Bot
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.ext import Application, BaseHandler, CommandHandler, filters
 
 from bot.i18n import Catalogs
 
 Audience = Literal["citizen", "officer"]
-Callback = Callable[[Any, Any], Awaitable[Any]]
+Callback = Callable[[Any, Any], Coroutine[Any, Any, Any]]
 
 
 def N_(message: str) -> str:
@@ -57,10 +57,7 @@ class CommandRegistry:
 
     def names(self, audience: Audience | None = None) -> set[str]:
         return {
-            n
-            for c in self.commands
-            if audience in (None, c.audience)
-            for n in (c.name, *c.aliases)
+            n for c in self.commands if audience in (None, c.audience) for n in (c.name, *c.aliases)
         }
 
     def menu(self, audience: Audience) -> list[Command]:
@@ -74,7 +71,9 @@ async def publish_commands(
     for locale in ("id", "en", None):
         t = catalogs.get(locale or catalogs.default)
         citizen = [BotCommand(c.name, t(c.description)) for c in registry.menu("citizen")]
-        await bot.set_my_commands(citizen, scope=BotCommandScopeAllPrivateChats(), language_code=locale)
+        await bot.set_my_commands(
+            citizen, scope=BotCommandScopeAllPrivateChats(), language_code=locale
+        )
         if officers_chat_id is not None:
             officer = [BotCommand(c.name, t(c.description)) for c in registry.menu("officer")]
             await bot.set_my_commands(

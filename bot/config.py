@@ -45,7 +45,7 @@ class Settings:
             )
         if self.officers_chat_id is None:
             raise SettingsError(
-                "OFFICERS_CHAT_ID is not set (the officers' group id; /idgrup in the group shows it)"
+                "OFFICERS_CHAT_ID is not set (the officers' group id: /idgrup in that group shows it)"
             )
 
 
@@ -90,7 +90,9 @@ def load_settings(
     officers_chat_id = None
     if officers_raw:
         if not re.fullmatch(r"-?\d+", officers_raw):
-            raise SettingsError(f"OFFICERS_CHAT_ID must be a chat id such as -1001234567890, got {officers_raw!r}")
+            raise SettingsError(
+                f"OFFICERS_CHAT_ID must be a chat id such as -1001234567890, got {officers_raw!r}"
+            )
         officers_chat_id = int(officers_raw)
     ids_raw = [p.strip() for p in env.get("OFFICER_IDS", "").split(",") if p.strip()]
     if any(not p.isdigit() for p in ids_raw):
@@ -106,7 +108,9 @@ def load_settings(
         raise SettingsError("WEBHOOK_URL must be an https:// URL that Telegram can reach")
     level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {level!r}")
+        raise SettingsError(
+            f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {level!r}"
+        )
     db = env.get("DATABASE_PATH", "").strip() or "data/kawan.sqlite3"
     content = env.get("CONTENT_DIR", "").strip()
     return Settings(

@@ -239,9 +239,7 @@ def load_content(root: Path) -> Content:
     guides: dict[str, dict[str, Guide]] = {}
     for locale in LOCALES:
         folder = root / "guides" / locale
-        guides[locale] = {
-            p.stem: parse_guide(p, locale) for p in sorted(folder.glob("*.md"))
-        }
+        guides[locale] = {p.stem: parse_guide(p, locale) for p in sorted(folder.glob("*.md"))}
     contacts, embassy = _parse_contacts(root / "contacts.yaml")
     return Content(root=root, guides=guides, contacts=contacts, embassy=embassy)
 

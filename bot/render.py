@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from bot.i18n import Catalogs, Translator
 
@@ -116,7 +117,7 @@ class Renderer:
             )
             translator = catalogs.get(locale)
             env.install_gettext_translations(translator.translations, newstyle=True)  # type: ignore[attr-defined]
-            env.filters["md"] = lambda value: jinja2.utils.markupsafe.Markup(markdown_to_html(value))
+            env.filters["md"] = lambda value: markupsafe.Markup(markdown_to_html(value))
             env.filters["date"] = translator.date
             env.filters["datetime"] = translator.datetime
             env.globals["money"] = translator.money

@@ -29,7 +29,9 @@ def emergency_screen(t: Translator, context: KawanContext) -> Screen:
     """Numbers to call first, KBRI hotlines and address, the impostor warning."""
     content = context.services.content
     first = [_contact_view(c, t.locale) for c in content.contacts if c.first]
-    kbri = [_contact_view(c, t.locale) for c in content.contacts if c.group == "kbri" and not c.first]
+    kbri = [
+        _contact_view(c, t.locale) for c in content.contacts if c.group == "kbri" and not c.first
+    ]
     embassy = {
         "name": render_mapping(content.embassy.name, t.locale),
         "address": content.embassy.address,
@@ -70,5 +72,7 @@ async def on_venue_button(update: Update, context: KawanContext) -> None:
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
     """Wire /darurat and the location button."""
-    registry.add(app, "darurat", emergency_command, N_("Emergency numbers"), aliases=("sos", "emergency"))
+    registry.add(
+        app, "darurat", emergency_command, N_("Emergency numbers"), aliases=("sos", "emergency")
+    )
     app.add_handler(CallbackQueryHandler(on_venue_button, pattern=r"^e:venue$"))

@@ -1,4 +1,4 @@
-"""Last-resort answers: text, media, edits, unknown commands and stale buttons all get a clear reply."""
+"""Last-resort answers: text, media, edits, unknown commands and stale buttons get a clear reply."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ async def on_text(update: Update, context: KawanContext) -> None:
 async def on_unknown_command(update: Update, context: KawanContext) -> None:
     """A /command we do not have."""
     t = context.t
-    await show(update, context, Screen(t("I do not know that command. Here is the menu."), (nav_row(t),)))
+    await show(
+        update, context, Screen(t("I do not know that command. Here is the menu."), (nav_row(t),))
+    )
 
 
 async def on_media(update: Update, context: KawanContext) -> None:
@@ -52,7 +54,9 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
     """Wire the fallbacks after every feature."""
     private = filters.ChatType.PRIVATE
     new = filters.UpdateType.MESSAGE
-    app.add_handler(MessageHandler(private & new & filters.COMMAND, on_unknown_command), FALLBACK_GROUP)
+    app.add_handler(
+        MessageHandler(private & new & filters.COMMAND, on_unknown_command), FALLBACK_GROUP
+    )
     app.add_handler(MessageHandler(private & new & filters.TEXT, on_text), FALLBACK_GROUP)
     app.add_handler(
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, on_edited), FALLBACK_GROUP

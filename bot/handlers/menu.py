@@ -14,10 +14,19 @@ from bot.i18n import Translator
 
 # Menu sections of content/ guides, with the extra feature buttons each one carries.
 SUBMENUS: dict[str, tuple[str, str]] = {
-    "rules": (N_("📘 Rules in Cambodia"), N_("Visas, overstay, permits and passports, in plain words.")),
+    "rules": (
+        N_("📘 Rules in Cambodia"),
+        N_("Visas, overstay, permits and passports, in plain words."),
+    ),
     "scam": (N_("⚠️ Fake job offers"), N_("How to tell a scam job offer before it is too late.")),
-    "help": (N_("🙋 Ask KBRI for help"), N_("Send your request to the embassy's duty officers and follow it here.")),
-    "families": (N_("👪 For families"), N_("Your relative is missing or trapped? What to do, whom to call.")),
+    "help": (
+        N_("🙋 Ask KBRI for help"),
+        N_("Send your request to the embassy's duty officers and follow it here."),
+    ),
+    "families": (
+        N_("👪 For families"),
+        N_("Your relative is missing or trapped? What to do, whom to call."),
+    ),
 }
 
 

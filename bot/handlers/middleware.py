@@ -56,4 +56,4 @@ async def on_error(update: object, context: KawanContext) -> None:
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
     """Wire the pre-processing handler and the error handler."""
     app.add_handler(TypeHandler(Update, prepare), group=PRE_GROUP)
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    app.add_error_handler(on_error)

@@ -1,7 +1,8 @@
-"""A screen is a text plus buttons; shown by editing the message in place when a button was pressed."""
+"""A screen is a text plus buttons, shown by editing the message in place after a button press."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +29,10 @@ class Screen:
         if not self.rows:
             return None
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in self.rows]
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in self.rows
+            ]
         )
 
 
@@ -69,10 +73,9 @@ async def show(update: Update, context: KawanContext, screen: Screen) -> Message
 async def answer_query(update: Update, text: str | None = None) -> None:
     """Stop the button's loading spinner (Telegram expects an answer to every callback)."""
     if update.callback_query is not None:
-        try:
+        # A query older than ~15 minutes cannot be answered; nothing the user can see.
+        with contextlib.suppress(BadRequest):
             await update.callback_query.answer(text[:200] if text else None)
-        except BadRequest:  # the query is too old to answer; nothing the user can see
-            pass
 
 
 async def stale_button(update: Update, context: KawanContext) -> None:

@@ -1,1 +1,1 @@
-"""Offline Bot API transport and update builders (one implementation for chat, tests, benchmarks)."""
+"""Offline Bot API transport and update builders: one implementation for chat, tests, benchmarks."""

@@ -64,7 +64,9 @@ class ChatDriver:
 
                 markup = json.loads(markup)
             buttons = [
-                (b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row
+                (b["text"], b.get("callback_data", ""))
+                for row in markup.get("inline_keyboard", [])
+                for b in row
             ]
             replies.append(Reply(method, text, buttons, params))
         return replies
@@ -81,7 +83,10 @@ class ChatDriver:
             rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
             for row in rows:
                 for button in row:
-                    if label_or_data == button.get("callback_data") or label_or_data in button["text"]:
+                    if (
+                        label_or_data == button.get("callback_data")
+                        or label_or_data in button["text"]
+                    ):
                         update = self.factory.callback(
                             self.person, button["callback_data"], message_id=message["message_id"],
                             chat_id=self.chat_id,
@@ -91,7 +96,9 @@ class ChatDriver:
 
     async def callback(self, data: str, message_id: int | None = None) -> list[Reply]:
         """Send arbitrary callback data, as a forged or stale button would."""
-        update = self.factory.callback(self.person, data, message_id=message_id, chat_id=self.chat_id)
+        update = self.factory.callback(
+            self.person, data, message_id=message_id, chat_id=self.chat_id
+        )
         return await self._process(update)
 
     @property
@@ -107,5 +114,6 @@ class ChatDriver:
 def _last_bot_message(messages: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
     for message in reversed(list(messages.values())):
         if message.get("from", {}).get("is_bot"):
-            return message
+            found: dict[str, Any] = message
+            return found
     return None

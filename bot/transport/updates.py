@@ -93,7 +93,10 @@ class UpdateFactory:
 
     def message(self, person: Person, text: str | None = None, **kwargs: Any) -> Update:
         """A message update from `person` (private chat unless chat_id says otherwise)."""
-        data = {"update_id": self.api.next_update_id(), "message": self.message_json(person, text, **kwargs)}
+        data = {
+            "update_id": self.api.next_update_id(),
+            "message": self.message_json(person, text, **kwargs),
+        }
         return Update.de_json(data, self.bot)
 
     def edited(self, person: Person, message_id: int, text: str) -> Update:
@@ -106,7 +109,12 @@ class UpdateFactory:
         return Update.de_json(data, self.bot)
 
     def callback(
-        self, person: Person, data: str, *, message_id: int | None = None, chat_id: int | None = None
+        self,
+        person: Person,
+        data: str,
+        *,
+        message_id: int | None = None,
+        chat_id: int | None = None,
     ) -> Update:
         """A button press on one of the bot's messages (the latest with a keyboard by default)."""
         chat = self._chat(person, chat_id)
@@ -127,7 +135,9 @@ class UpdateFactory:
             query["message"] = {
                 "message_id": message_id or 0, "date": 0, "chat": chat,
             }  # fmt: skip
-        return Update.de_json({"update_id": self.api.next_update_id(), "callback_query": query}, self.bot)
+        return Update.de_json(
+            {"update_id": self.api.next_update_id(), "callback_query": query}, self.bot
+        )
 
 
 def _media(kind: str, location: tuple[float, float] | None) -> dict[str, Any]:
