@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from telegram import LinkPreviewOptions
@@ -15,9 +16,23 @@ from bot.commands import CommandRegistry, publish_commands
 from bot.config import Settings
 from bot.content import default_content_dir, load_content
 from bot.context import KawanApplication, KawanContext, Services
-from bot.handlers import emergency, fallback, guides, menu, middleware
+from bot.handlers import (
+    citizen,
+    emergency,
+    fallback,
+    guides,
+    helpdesk,
+    menu,
+    middleware,
+    officer_commands,
+    officers,
+)
 from bot.i18n import Catalogs, default_locales_dir
+from bot.queue import jobs
+from bot.queue.auth import OfficerAuth
+from bot.queue.dispatcher import Dispatcher
 from bot.render import Renderer
+from bot.storage.persistence import SqlitePersistence
 from bot.transport.offline import OfflineBotAPI, OfflineRequest
 
 log = logging.getLogger(__name__)
@@ -28,7 +43,8 @@ OFFLINE_TOKEN = "7000000001:offline-token-for-kawan-chat-and-tests-000"
 
 def build_services(settings: Settings) -> Services:
     """Load content and catalogs once; everything read-only the handlers share."""
-    content = load_content(settings.content_dir or default_content_dir())
+    content_dir: Path = settings.content_dir or default_content_dir()
+    content = load_content(content_dir)
     catalogs = Catalogs.load(default_locales_dir(), settings.default_locale)
     renderer = Renderer(content.root / "templates", catalogs)
     return Services(
@@ -46,14 +62,16 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
+    persistence = SqlitePersistence(lambda: services.db)
     builder: Any = (
         ApplicationBuilder()
         .application_class(KawanApplication)
         .context_types(ContextTypes(context=KawanContext))
         .defaults(defaults)
         .base_url(settings.base_url)
+        .persistence(persistence)
         .post_init(start_services)
-        .post_shutdown(stop_services)
+        .post_stop(stop_services)
         .concurrent_updates(False)
     )
     if api is not None:
@@ -68,29 +86,40 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
 
 
 def _register_features(app: KawanApplication, registry: CommandRegistry) -> None:
-    # Order matters: the pre-processing group runs first, feature handlers claim what they
-    # understand in group 0, and the fallbacks, registered last in group 0, answer whatever is left.
+    # Order matters. Group -100: language and user bookkeeping for every update. Group -10: a
+    # citizen's follow-up on an open case is relayed and stops there. Group 0: the features, in
+    # this order (the help-request conversation before anything that reads free text), then the
+    # fallbacks, registered last, answer whatever no feature claimed.
     middleware.register(app, registry)
+    citizen.register(app, registry)
     menu.register(app, registry)
+    helpdesk.register(app, registry)
     guides.register(app, registry)
     emergency.register(app, registry)
+    officers.register(app, registry)
+    officer_commands.register(app, registry)
     fallback.register(app, registry)
 
 
 async def start_services(app: Any) -> None:
-    """post_init: publish the command menus (storage and the dispatcher start here too)."""
+    """post_init: command menus, officer authorisation, the dispatcher and the periodic jobs."""
     services: Services = app.services
-    await publish_commands(
-        app.bot, services.commands, services.catalogs, services.settings.officers_chat_id
-    )
+    settings = services.settings
+    await publish_commands(app.bot, services.commands, services.catalogs, settings.officers_chat_id)
+    services.extras["auth"] = OfficerAuth(app.bot, settings.officers_chat_id, settings.officer_ids)
+    if settings.officers_chat_id is not None and services.dispatcher is None:
+        services.dispatcher = Dispatcher(services, app.bot)
+        services.dispatcher.start()
+    if app.job_queue is not None:
+        jobs.schedule(app.job_queue, settings)
 
 
 async def stop_services(app: Any) -> None:
-    """post_shutdown: stop background work and close storage."""
+    """post_stop: stop the dispatcher (undelivered rows stay in the outbox for next start)."""
     services: Services = app.services
-    if services.db is not None:
-        await services.db.close()
-        services.db = None
+    if services.dispatcher is not None:
+        await services.dispatcher.stop()
+        services.dispatcher = None
 
 
 @contextlib.asynccontextmanager

@@ -72,7 +72,7 @@ async def _export_rows(
 
     db = await Database.open(settings.database_path)
     try:
-        return await Repositories(db).cases.export_rows(start, end, redact=redact)
+        return await Repositories.build(db).reports.export_rows(start, end, redact=redact)
     finally:
         await db.close()
 
@@ -94,6 +94,6 @@ async def _purge(settings: Settings) -> int:
     db = await Database.open(settings.database_path)
     try:
         cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=settings.retention_days)
-        return await Repositories(db).cases.purge_closed_before(cutoff)
+        return await Repositories.build(db).privacy.purge_closed_before(cutoff)
     finally:
         await db.close()

@@ -55,6 +55,17 @@ class CommandRegistry:
             handler = CommandHandler([name, *aliases], callback, filters=chats)
         app.add_handler(handler, group=group)
 
+    def describe(
+        self,
+        name: str,
+        description: str,
+        *,
+        audience: Audience = "citizen",
+        aliases: tuple[str, ...] = (),
+    ) -> None:
+        """List a command whose handler lives elsewhere (e.g. a conversation's entry point)."""
+        self.commands.append(Command(name, description, audience, aliases, True))
+
     def names(self, audience: Audience | None = None) -> set[str]:
         return {
             n for c in self.commands if audience in (None, c.audience) for n in (c.name, *c.aliases)

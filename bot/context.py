@@ -11,6 +11,8 @@ from bot.config import Settings
 from bot.content import Content
 from bot.i18n import Catalogs, Translator
 from bot.render import Renderer
+from bot.storage.db import Database
+from bot.storage.repos import Repositories
 
 if TYPE_CHECKING:
     from bot.commands import CommandRegistry
@@ -18,8 +20,6 @@ if TYPE_CHECKING:
     from bot.offercheck import OfferChecker
     from bot.queue.dispatcher import Dispatcher
     from bot.search import QuestionIndex
-    from bot.storage.db import Database
-    from bot.storage.repos import Repositories
 
 
 @dataclass
@@ -45,6 +45,26 @@ class KawanApplication(Application):  # type: ignore[type-arg]
 
     __slots__ = ("services",)
     services: Services
+
+    async def initialize(self) -> None:
+        # Storage first: initialize() loads the persisted conversations from it.
+        await open_storage(self.services)
+        await super().initialize()
+
+    async def shutdown(self) -> None:
+        await super().shutdown()  # flushes persistence into storage, so close storage after
+        if self.services.db is not None:
+            await self.services.db.close()
+            self.services.db = None
+            self.services.repos = None
+
+
+async def open_storage(services: Services) -> None:
+    """Open the database (migrations run) and build the repositories, once."""
+    if services.db is not None:
+        return
+    services.db = await Database.open(services.settings.database_path)
+    services.repos = Repositories.build(services.db)
 
 
 class KawanContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.commands import N_, CommandRegistry
-from bot.content import Contact
+from bot.content import Contact, Content
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.i18n import Translator
@@ -25,10 +25,15 @@ def _contact_view(contact: Contact, locale: str) -> dict[str, Any]:
     }
 
 
+def first_contacts(content: Content, locale: str) -> list[dict[str, Any]]:
+    """The contacts to call first, ready for a template."""
+    return [_contact_view(c, locale) for c in content.contacts if c.first]
+
+
 def emergency_screen(t: Translator, context: KawanContext) -> Screen:
     """Numbers to call first, KBRI hotlines and address, the impostor warning."""
     content = context.services.content
-    first = [_contact_view(c, t.locale) for c in content.contacts if c.first]
+    first = first_contacts(content, t.locale)
     kbri = [
         _contact_view(c, t.locale) for c in content.contacts if c.group == "kbri" and not c.first
     ]

@@ -48,10 +48,12 @@ def column(buttons: Sequence[Button]) -> tuple[tuple[Button, ...], ...]:
     return tuple((b,) for b in buttons)
 
 
-async def show(update: Update, context: KawanContext, screen: Screen) -> Message | None:
-    """Edit the pressed message in place, or send a new message for commands and text."""
+async def show(
+    update: Update, context: KawanContext, screen: Screen, *, new: bool = False
+) -> Message | None:
+    """Edit the pressed message in place (unless `new`), or send a new message."""
     query = update.callback_query
-    if query is not None and query.message is not None and isinstance(query.message, Message):
+    if not new and query is not None and isinstance(query.message, Message):
         try:
             edited = await query.edit_message_text(
                 screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.markup

@@ -77,16 +77,16 @@ class ChatDriver:
         return await self._process(update)
 
     async def press(self, label_or_data: str) -> list[Reply]:
-        """Press the button whose label contains (or whose data equals) the given text."""
+        """Press the latest button whose label contains the text, or whose data equals it
+        (or starts with it, when the text ends with ":")."""
         log = self.api.chat(self.chat_id)
         for message in reversed(list(log.messages.values())):
             rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
             for row in rows:
                 for button in row:
-                    if (
-                        label_or_data == button.get("callback_data")
-                        or label_or_data in button["text"]
-                    ):
+                    data = button.get("callback_data", "")
+                    prefix = label_or_data.endswith(":") and data.startswith(label_or_data)
+                    if label_or_data == data or prefix or label_or_data in button["text"]:
                         update = self.factory.callback(
                             self.person, button["callback_data"], message_id=message["message_id"],
                             chat_id=self.chat_id,

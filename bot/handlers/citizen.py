@@ -1,0 +1,90 @@
+"""The citizen's side of a case: /status, and follow-up messages relayed to the officers."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.commands import N_, CommandRegistry
+from bot.context import KawanContext
+from bot.handlers.screens import Screen, answer_query, nav_row, show
+from bot.intake import CATEGORY_LABELS
+from bot.queue.cards import STATUS_LABELS
+from bot.storage.models import NewOutbox
+
+RELAY_GROUP = -10  # after the pre-processing, before the features
+
+
+async def status(update: Update, context: KawanContext) -> None:
+    """/status: my requests, their status and KBRI's latest message."""
+    await answer_query(update)
+    repos, user = context.services.repos, update.effective_user
+    if repos is None or user is None:
+        return
+    t = context.t
+    items = []
+    for case in await repos.cases.list_for_user(user.id, limit=10):
+        last = await repos.cases.latest_event(case.id, ("reply", "info_requested", "closed"))
+        items.append({
+            "ref": case.ref, "status": t(STATUS_LABELS.get(case.status, case.status)),
+            "category": t(CATEGORY_LABELS.get(case.category, case.category)),
+            "created": case.created_at, "last": last.body if last is not None else None,
+        })  # fmt: skip
+    text = context.services.renderer.render("status.html.j2", t, items=items)
+    rows = (((t("✍️ Send a help request"), "h:self"),), nav_row(t))
+    await show(update, context, Screen(text, rows))
+
+
+async def on_follow_up(update: Update, context: KawanContext) -> None:
+    """Text or media from a citizen with an open case: added to the case and sent to the officers.
+
+    Runs before the feature handlers; when it relays, it stops there (ApplicationHandlerStop).
+    Without an open case, or while a help request is being filled in, it lets them answer.
+    """
+    repos, message, user = context.services.repos, update.effective_message, update.effective_user
+    if repos is None or message is None or user is None:
+        return
+    if context.user_data and context.user_data.get("intake"):
+        return
+    case = await repos.cases.latest_open_for_user(user.id)
+    officers = context.services.settings.officers_chat_id
+    t = context.t
+    if case is None or officers is None:
+        return
+    body = message.text or message.caption or ""
+    header = f"💬 <b>WNI</b> · <code>{case.ref}</code>"
+    payload: dict[str, object] = {"text": f"{header}\n{html.escape(body)}"[:4000]}
+    if not message.text:
+        payload = {
+            "text": f"{header}\n{html.escape(body)}"[:1000],
+            "copy_from": [message.chat_id, message.message_id],
+        }
+    relay = NewOutbox(kind="case_update", target_chat_id=officers, case_id=case.id, payload=payload)
+    await repos.cases.add_event(
+        case.id, actor="citizen", actor_id=user.id, kind="citizen_message",
+        detail=None if message.text else "media", body=body[:4000] or None, notify=[relay],
+    )  # fmt: skip
+    if case.status == "menunggu":
+        await repos.cases.set_status(
+            case.id, "diambil", actor="citizen", actor_id=user.id, kind="info_given"
+        )
+    if context.services.dispatcher is not None:
+        context.services.dispatcher.wake()
+    await message.reply_text(t("✓ Added to your request %(ref)s and sent to KBRI.", ref=case.ref))
+    raise ApplicationHandlerStop
+
+
+def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
+    """Wire /status and the follow-up relay."""
+    registry.add(app, "status", status, N_("My requests and KBRI's answers"))
+    app.add_handler(CallbackQueryHandler(status, pattern=r"^h:status$"))
+    private_new = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
+    app.add_handler(MessageHandler(private_new, on_follow_up), group=RELAY_GROUP)

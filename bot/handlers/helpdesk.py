@@ -1,0 +1,310 @@
+"""/bantuan and /keluarga: the help-request conversation (persistent, /batal anywhere, timeout)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+from telegram import Message, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.commands import N_, CommandRegistry
+from bot.context import KawanContext
+from bot.handlers import intake_views as views
+from bot.handlers.emergency import emergency_screen
+from bot.handlers.screens import Screen, answer_query, show
+from bot.intake import MAX_ATTACHMENTS, Draft, Kind, Step
+from bot.queue import cases
+
+ASKING, ATTACHING, CONSENT, CONFIRM = range(4)
+TIMEOUT_SECONDS = 30 * 60
+_CHOICE = re.compile(r"^i:([a-z_]{1,20}):(.{1,40})$")
+_DRAFT = "intake"
+
+
+def _draft(context: KawanContext) -> Draft | None:
+    data = context.user_data.get(_DRAFT) if context.user_data is not None else None
+    return Draft.from_dict(data) if isinstance(data, dict) else None
+
+
+def _save(context: KawanContext, draft: Draft | None) -> None:
+    if context.user_data is None:
+        return
+    if draft is None:
+        context.user_data.pop(_DRAFT, None)
+    else:
+        context.user_data[_DRAFT] = draft.to_dict()
+
+
+def step_screen(context: KawanContext, draft: Draft, step: Step) -> Screen:
+    """The question of one step, with its choices as buttons and Cancel."""
+    t = context.t
+    number = t("Question %(n)s", n=draft.step + 1)
+    text = f"<i>{number}</i>\n{t(step.prompt)}"
+    rows = [((t(c.label), f"i:{step.key}:{c.value}"),) for c in step.choices]
+    if step.skippable:
+        rows.append(((t("Skip"), f"i:{step.key}:-"),))
+    rows.append(((t("✖️ Cancel"), "i:cancel:x"),))
+    return Screen(text, tuple(rows))
+
+
+async def _ask_next(
+    update: Update, context: KawanContext, draft: Draft, *, new: bool = False
+) -> int:
+    step = draft.current
+    _save(context, draft)
+    if step is not None:
+        await show(update, context, step_screen(context, draft, step), new=new)
+        return ASKING
+    t = context.t
+    text = t(
+        "Thank you. You can now send photos or documents (up to %(n)s), or press Continue.",
+        n=MAX_ATTACHMENTS,
+    )
+    rows = (((t("Continue ➡️"), "i:attach:done"),), ((t("✖️ Cancel"), "i:cancel:x"),))
+    await show(update, context, Screen(text, rows), new=new)
+    return ATTACHING
+
+
+async def start_self(update: Update, context: KawanContext) -> int:
+    """/bantuan or the menu button: a request for myself."""
+    return await _start(update, context, "self")
+
+
+async def start_relative(update: Update, context: KawanContext) -> int:
+    """/keluarga or the menu button: a report about a relative."""
+    return await _start(update, context, "relative")
+
+
+async def _start(update: Update, context: KawanContext, kind: Kind) -> int:
+    await answer_query(update)
+    t = context.t
+    intro = t(
+        "I will ask a few short questions, then send your request to KBRI's duty officers. "
+        "Nothing is sent before you confirm. /batal cancels at any time."
+    )
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, intro)
+    draft = Draft(kind=kind, linked_case_id=await cases.last_closed_case_id(context, update))
+    return await _ask_next(update, context, draft, new=True)
+
+
+async def on_choice(update: Update, context: KawanContext) -> int | None:
+    """A button answer i:<step>:<value>."""
+    draft = _draft(context)
+    match = _CHOICE.match(str(update.callback_query.data if update.callback_query else ""))
+    step = draft.current if draft else None
+    if draft is None or match is None or step is None or match.group(1) != step.key:
+        await answer_query(update, context.t("Please answer the latest question."))
+        return None
+    value = match.group(2)
+    if step.key == "location" and value == "exact":
+        await answer_query(update)
+        text = context.t(
+            "Send your location with the 📎 button → Location. Careful: a shared location stays "
+            "visible in this chat on your phone until you delete it with /hapus. You can also just "
+            "type a city or landmark instead."
+        )
+        await show(update, context, Screen(text, ((("✖️ " + context.t("Cancel"), "i:cancel:x"),),)))
+        return ASKING
+    await answer_query(update)
+    draft.answer(value)
+    if step.key == "category" and draft.urgent:
+        await show(update, context, emergency_screen(context.t, context))
+        await _notice(update, context, context.t(
+            "This is urgent. If you can, call the numbers above now. Your request will be marked "
+            "urgent for KBRI. Let us finish a few quick questions."
+        ))  # fmt: skip
+        return await _ask_next(update, context, draft, new=True)
+    return await _ask_next(update, context, draft)
+
+
+async def _notice(update: Update, context: KawanContext, text: str) -> Message | None:
+    chat = update.effective_chat
+    return await context.bot.send_message(chat.id, text) if chat else None
+
+
+async def on_text(update: Update, context: KawanContext) -> int | None:
+    """A typed answer: accepted where the step allows free text."""
+    draft, message = _draft(context), update.effective_message
+    step = draft.current if draft else None
+    if draft is None or step is None or message is None or not message.text:
+        return None
+    if not step.free_text:
+        await _notice(update, context, context.t("Please choose one of the buttons."))
+        await show(update, context, step_screen(context, draft, step))
+        return ASKING
+    text = message.text.strip()
+    if len(text) > step.max_length:
+        await _notice(update, context, context.t(
+            "That is a bit long. Please keep it under %(n)s characters; I kept the first part.",
+            n=step.max_length,
+        ))  # fmt: skip
+    if step.key == "description":
+        draft.urgent_text = views.reads_as_danger(context, text)
+    draft.answer(text)
+    return await _ask_next(update, context, draft)
+
+
+async def on_location(update: Update, context: KawanContext) -> int | None:
+    """An exact location, offered by the user at the location step."""
+    draft, message = _draft(context), update.effective_message
+    if draft is None or message is None or message.location is None:
+        return None
+    step = draft.current
+    if step is None or step.key != "location":
+        await _notice(
+            update, context, context.t("Thank you, but I did not ask for a location now.")
+        )
+        return None
+    draft.exact_location = (message.location.latitude, message.location.longitude)
+    draft.answer(context.t("(exact location shared)"))
+    return await _ask_next(update, context, draft)
+
+
+async def on_attachment(update: Update, context: KawanContext) -> int | None:
+    """Photos and documents are kept with the case (their Telegram file ids, not the bytes)."""
+    draft, message = _draft(context), update.effective_message
+    if draft is None or message is None:
+        return None
+    found = views.attachment_of(message)
+    if found is None:
+        await _notice(
+            update, context, context.t("Please send a photo or a document, or press Continue.")
+        )
+        return None
+    if len(draft.attachments) >= MAX_ATTACHMENTS:
+        await _notice(
+            update, context, context.t("That is the maximum number of files. Press Continue.")
+        )
+        return None
+    draft.attachments.append(found)
+    if message.caption and draft.current is not None and draft.current.key == "description":
+        draft.answer(message.caption)
+        _save(context, draft)
+        return await _ask_next(update, context, draft)
+    _save(context, draft)
+    await _notice(
+        update,
+        context,
+        context.t("Received (%(n)s). Send more, or press Continue.", n=len(draft.attachments)),
+    )
+    return None
+
+
+async def on_attachments_done(update: Update, context: KawanContext) -> int:
+    """Continue → the consent screen."""
+    await answer_query(update)
+    draft = _draft(context)
+    if draft is None:
+        return ConversationHandler.END
+    await show(update, context, views.consent_screen(context))
+    return CONSENT
+
+
+async def on_consent(update: Update, context: KawanContext) -> int:
+    """I agree → the summary to confirm; I do not agree → nothing is saved."""
+    await answer_query(update)
+    draft = _draft(context)
+    agreed = update.callback_query is not None and update.callback_query.data == "i:consent:yes"
+    if draft is None or not agreed:
+        return await cancel(update, context)
+    await show(update, context, views.summary_screen(context, draft))
+    return CONFIRM
+
+
+async def on_confirm(update: Update, context: KawanContext) -> int:
+    """Send: commit the case, then (only then) show the reference."""
+    await answer_query(update)
+    draft = _draft(context)
+    if draft is None or update.effective_user is None or update.effective_chat is None:
+        return ConversationHandler.END
+    case = await cases.submit(context, draft, update.effective_user.id, update.effective_chat.id)
+    _save(context, None)
+    await show(update, context, views.acknowledgement_screen(context, case))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: KawanContext) -> int:
+    """/batal or Cancel: forget the draft; nothing was saved or sent."""
+    await answer_query(update)
+    _save(context, None)
+    text = context.t("Cancelled. Nothing was saved or sent. /menu opens the menu.")
+    await show(update, context, Screen(text))
+    return ConversationHandler.END
+
+
+async def on_timeout(update: object, context: KawanContext) -> None:
+    """No answer for 30 minutes: forget the draft and say so."""
+    _save(context, None)
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is not None:
+        await context.bot.send_message(chat.id, context.t(
+            "Your help request was not sent because there was no answer for a while. Nothing was "
+            "saved. Start again with /bantuan whenever you are ready."
+        ))  # fmt: skip
+
+
+def build_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    """The conversation, persistent by name so a restart resumes where the user was."""
+    private = filters.ChatType.PRIVATE
+    text = private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    media = private & (filters.PHOTO | filters.Document.ALL) & filters.UpdateType.MESSAGE
+    cancel_button = CallbackQueryHandler(cancel, pattern=r"^i:cancel:")
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler(["bantuan", "help"], start_self, filters=private),
+            CommandHandler(["keluarga", "family"], start_relative, filters=private),
+            CallbackQueryHandler(start_self, pattern=r"^h:self$"),
+            CallbackQueryHandler(start_relative, pattern=r"^h:family$"),
+        ],
+        states={
+            ASKING: [
+                cancel_button,
+                CallbackQueryHandler(on_choice, pattern=r"^i:"),
+                MessageHandler(text, on_text),
+                MessageHandler(private & filters.LOCATION, on_location),
+                MessageHandler(media, on_attachment),
+            ],
+            ATTACHING: [
+                cancel_button,
+                CallbackQueryHandler(on_attachments_done, pattern=r"^i:attach:done$"),
+                MessageHandler(media, on_attachment),
+            ],
+            CONSENT: [cancel_button, CallbackQueryHandler(on_consent, pattern=r"^i:consent:")],
+            CONFIRM: [cancel_button, CallbackQueryHandler(on_confirm, pattern=r"^i:confirm:yes$")],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
+        },
+        fallbacks=[CommandHandler(["batal", "cancel"], cancel)],
+        name="intake",
+        persistent=True,
+        conversation_timeout=TIMEOUT_SECONDS,
+        allow_reentry=True,
+    )
+
+
+async def nothing_to_cancel(update: Update, context: KawanContext) -> None:
+    """/batal outside a conversation."""
+    await show(
+        update, context, Screen(context.t("There is nothing to cancel. /menu opens the menu."))
+    )
+
+
+def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
+    """Wire the conversation; the registry lists its commands for the command menu."""
+    with warnings.catch_warnings():
+        # PTB warns that CallbackQueryHandlers are tracked per chat, not per message: intended.
+        warnings.filterwarnings("ignore", category=PTBUserWarning)
+        app.add_handler(build_conversation())
+    registry.describe("bantuan", N_("Ask KBRI for help"), aliases=("help",))
+    registry.describe("keluarga", N_("Report a relative in trouble"), aliases=("family",))
+    registry.add(app, "batal", nothing_to_cancel, N_("Cancel what you are filling in"))

@@ -1,0 +1,72 @@
+"""What the help-request conversation shows: consent, summary, acknowledgement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message
+
+from bot.context import KawanContext
+from bot.handlers.emergency import first_contacts
+from bot.handlers.screens import Screen, nav_row
+from bot.intake import CATEGORY_LABELS, FLOWS, Draft
+from bot.storage.models import Case
+
+
+def attachment_of(message: Message) -> tuple[str, str] | None:
+    """(kind, file_id) of a photo or document; None for anything else."""
+    if message.photo:
+        return "photo", message.photo[-1].file_id
+    if message.document is not None:
+        return "document", message.document.file_id
+    return None
+
+
+def reads_as_danger(context: KawanContext, text: str) -> bool:
+    """The description itself says the writer is in danger (a held, beaten, sold person…)."""
+    detector = context.services.danger
+    return detector is not None and detector.check(text) is not None
+
+
+def consent_screen(context: KawanContext) -> Screen:
+    """What is stored, why, for how long, who sees it, and the right to delete (UU 27/2022)."""
+    t = context.t
+    text = context.services.renderer.render(
+        "consent.html.j2", t, retention_days=context.services.settings.retention_days
+    )
+    rows = (
+        ((t("✅ I agree, continue"), "i:consent:yes"),),
+        ((t("✖️ I do not agree (nothing is sent)"), "i:consent:no"),),
+    )
+    return Screen(text, rows)
+
+
+def summary_screen(context: KawanContext, draft: Draft) -> Screen:
+    """Everything the officers will see, to confirm before sending."""
+    t = context.t
+    answers: list[dict[str, Any]] = []
+    for step in FLOWS[draft.kind]:
+        if step.key not in draft.answers:
+            continue
+        value = draft.answers[step.key]
+        labels = {c.value: t(c.label) for c in step.choices}
+        answers.append({"question": t(step.prompt), "answer": labels.get(value, value)})
+    text = context.services.renderer.render(
+        "intake_summary.html.j2", t, answers=answers, attachments=len(draft.attachments),
+        urgent=draft.urgent, exact=draft.exact_location is not None,
+    )  # fmt: skip
+    rows = (((t("📨 Send to KBRI"), "i:confirm:yes"),), ((t("✖️ Cancel"), "i:cancel:x"),))
+    return Screen(text, rows)
+
+
+def acknowledgement_screen(context: KawanContext, case: Case) -> Screen:
+    """Shown only after the case is committed: reference, what happens next, who to call."""
+    t = context.t
+    text = context.services.renderer.render(
+        "case_ack.html.j2", t, ref=case.ref, urgent=case.urgent,
+        category=t(CATEGORY_LABELS.get(case.category, case.category)),
+        never_first=case.contact_policy == "never_first",
+        first=first_contacts(context.services.content, t.locale),
+    )  # fmt: skip
+    rows = (((t("📋 My requests"), "h:status"),), nav_row(t))
+    return Screen(text, rows)

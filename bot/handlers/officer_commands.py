@@ -1,0 +1,210 @@
+"""Officers' commands: /antrian /kasus /catatan /statistik /ekspor /blokir /buka /idgrup."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from telegram import InputFile, Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.commands import N_, CommandRegistry
+from bot.context import KawanContext
+from bot.handlers.officers import case_of_message, is_authorised
+from bot.handlers.screens import Screen, show
+from bot.queue.cards import STATUS_LABELS, case_card, officers_translator
+from bot.storage.models import Case
+from bot.storage.refs import normalise_ref
+
+QUEUE_PAGE = 25
+
+
+async def _case_from_args(context: KawanContext) -> Case | None:
+    ref = normalise_ref(context.args[0]) if context.args else None
+    repos = context.services.repos
+    return await repos.cases.get_by_ref(ref) if (ref and repos) else None
+
+
+async def queue(update: Update, context: KawanContext) -> None:
+    """/antrian: open cases, urgent first, then oldest first."""
+    if not await is_authorised(update, context):
+        return
+    repos = context.services.repos
+    assert repos is not None
+    t = officers_translator(context.services)
+    cases = await repos.cases.open_queue(limit=QUEUE_PAGE)
+    total = await repos.cases.count_open()
+    text = context.services.renderer.render(
+        "queue.html.j2", t, cases=cases, total=total, statuses={k: t(v) for k, v in STATUS_LABELS.items()},
+        now=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    rows = tuple(((f"{'🚨 ' if c.urgent else ''}{c.ref}", f"c:open:{c.id}"),) for c in cases[:10])
+    await show(update, context, Screen(text, rows))
+
+
+async def case_details(update: Update, context: KawanContext) -> None:
+    """/kasus KWN-XXXXXX: the card, its history, and its buttons."""
+    if not await is_authorised(update, context):
+        return
+    t = officers_translator(context.services)
+    case = await _case_from_args(context)
+    if case is None:
+        await show(update, context, Screen(t("Usage: /kasus KWN-XXXXXX (case not found).")))
+        return
+    repos = context.services.repos
+    assert repos is not None
+    events = await repos.cases.events(case.id)
+    media = await repos.cases.media(case.id)
+    card = case_card(context.services, case, media_count=len(media))
+    history = context.services.renderer.render("history.html.j2", t, events=events[-15:])
+    await show(update, context, Screen(f"{card.text}\n\n{history}"[:4000], card.rows))
+
+
+async def note(update: Update, context: KawanContext) -> None:
+    """/catatan text (in a case topic or as a reply), or /catatan KWN-… text: an internal note."""
+    if not await is_authorised(update, context) or update.effective_message is None:
+        return
+    t = officers_translator(context.services)
+    args = list(context.args or [])
+    case = await case_of_message(context, update.effective_message)
+    if case is None and args:
+        case = await _case_from_args(context)
+        args = args[1:]
+    if case is None or not args or update.effective_user is None:
+        await show(
+            update,
+            context,
+            Screen(
+                t(
+                    "Usage: /catatan your note (in the case topic), or /catatan KWN-XXXXXX your note."
+                )
+            ),
+        )
+        return
+    repos = context.services.repos
+    assert repos is not None
+    await repos.cases.add_event(
+        case.id,
+        actor="officer",
+        actor_id=update.effective_user.id,
+        kind="note",
+        body=" ".join(args)[:4000],
+    )
+    await show(update, context, Screen(t("📝 Note saved (not sent to the citizen).")))
+
+
+async def statistics(update: Update, context: KawanContext) -> None:
+    """/statistik [days]: counts by status and category, medians to first reply and to close."""
+    if not await is_authorised(update, context):
+        return
+    days = int(context.args[0]) if context.args and context.args[0].isdigit() else 30
+    until = dt.datetime.now(dt.UTC)
+    repos = context.services.repos
+    assert repos is not None
+    stats = await repos.reports.stats(until - dt.timedelta(days=days), until)
+    t = officers_translator(context.services)
+    text = context.services.renderer.render("stats.html.j2", t, stats=stats, days=days)
+    await show(update, context, Screen(text))
+
+
+async def export(update: Update, context: KawanContext) -> None:
+    """/ekspor [YYYY-MM-DD] [YYYY-MM-DD]: a redacted CSV of cases in the range."""
+    if not await is_authorised(update, context) or update.effective_chat is None:
+        return
+    t = officers_translator(context.services)
+    today = dt.datetime.now(dt.UTC).date()
+    try:
+        start = (
+            dt.date.fromisoformat(context.args[0])
+            if context.args
+            else today - dt.timedelta(days=30)
+        )
+        end = (
+            dt.date.fromisoformat(context.args[1])
+            if context.args and len(context.args) > 1
+            else today
+        )
+    except ValueError:
+        await show(update, context, Screen(t("Usage: /ekspor 2026-01-01 2026-01-31")))
+        return
+    repos = context.services.repos
+    assert repos is not None
+    rows = await repos.reports.export_rows(start, end, redact=True)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["ref"])
+    writer.writeheader()
+    writer.writerows(rows)
+    document = InputFile(buffer.getvalue().encode(), filename=f"kawan-{start}-{end}.csv")
+    caption = t("%(n)s cases, %(start)s to %(end)s (redacted)", n=len(rows), start=start, end=end)
+    await context.bot.send_document(
+        update.effective_chat.id, document, caption=caption,
+        message_thread_id=update.effective_message.message_thread_id if update.effective_message else None,
+    )  # fmt: skip
+
+
+async def block(update: Update, context: KawanContext) -> None:
+    """/blokir KWN-…: stop an abusive user from opening cases (recorded; reversible)."""
+    await _set_block(update, context, blocked=True)
+
+
+async def unblock(update: Update, context: KawanContext) -> None:
+    """/buka KWN-…: lift a block."""
+    await _set_block(update, context, blocked=False)
+
+
+async def _set_block(update: Update, context: KawanContext, *, blocked: bool) -> None:
+    if not await is_authorised(update, context) or update.effective_user is None:
+        return
+    t = officers_translator(context.services)
+    case = await _case_from_args(context)
+    if case is None or case.user_id is None:
+        await show(
+            update,
+            context,
+            Screen(t("Usage: /blokir KWN-XXXXXX or /buka KWN-XXXXXX (case not found).")),
+        )
+        return
+    repos = context.services.repos
+    assert repos is not None
+    officer = update.effective_user.id
+    if blocked:
+        await repos.users.block(case.user_id, officer)
+    else:
+        await repos.users.unblock(case.user_id, officer)
+    kind = "blocked" if blocked else "unblocked"
+    await repos.cases.add_event(case.id, actor="officer", actor_id=officer, kind=kind)
+    text = (
+        t("The user of %(ref)s is blocked.", ref=case.ref)
+        if blocked
+        else t("The user of %(ref)s is unblocked.", ref=case.ref)
+    )
+    await show(update, context, Screen(text))
+
+
+async def group_id(update: Update, context: KawanContext) -> None:
+    """/idgrup: print this group's id (to put in OFFICERS_CHAT_ID)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    t = context.services.catalogs.get(context.services.settings.default_locale)
+    await show(update, context, Screen(t("This group's id: <code>%(id)s</code>", id=chat.id)))
+
+
+def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
+    """Wire the officers' commands (groups only; authorisation inside each)."""
+    groups = filters.ChatType.GROUPS
+    for name, callback, description, aliases in (
+        ("antrian", queue, N_("Open cases, urgent first"), ("queue",)),
+        ("kasus", case_details, N_("A case: /kasus KWN-XXXXXX"), ("case",)),
+        ("catatan", note, N_("Internal note on a case"), ("note",)),
+        ("statistik", statistics, N_("Statistics of the last 30 days"), ("stats",)),
+        ("ekspor", export, N_("CSV export (redacted)"), ("export",)),
+        ("blokir", block, N_("Block an abusive user: /blokir KWN-XXXXXX"), ("block",)),
+        ("buka", unblock, N_("Unblock: /buka KWN-XXXXXX"), ("unblock",)),
+        ("idgrup", group_id, N_("Show this group's id"), ("groupid",)),
+    ):
+        registry.add(
+            app, name, callback, description, audience="officer", aliases=aliases,
+            handler=CommandHandler([name, *aliases], callback, filters=groups),
+        )  # fmt: skip

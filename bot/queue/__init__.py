@@ -1,0 +1,1 @@
+"""Cases and the officers' side: submission, the outbox dispatcher, pacing, relay, reminders."""

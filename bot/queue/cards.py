@@ -1,0 +1,71 @@
+"""The case card officers see in their group, and its buttons."""
+
+from __future__ import annotations
+
+from bot.commands import N_
+from bot.context import Services
+from bot.handlers.screens import Screen
+from bot.i18n import Translator
+from bot.intake import CATEGORY_LABELS
+from bot.storage.models import Case
+
+STATUS_LABELS: dict[str, str] = {
+    "baru": N_("new"),
+    "diambil": N_("claimed"),
+    "menunggu": N_("waiting for the citizen"),
+    "dirujuk": N_("referred"),
+    "selesai": N_("closed"),
+}
+CONTACT_LABELS: dict[str, str] = {
+    "any": N_("this chat, any time"),
+    "safe_hours": N_("this chat, safe hours only"),
+    "never_first": N_("never message first (the citizen checks /status)"),
+}
+REFERRALS: dict[str, str] = {
+    "police": N_("Police"),
+    "iom": N_("IOM"),
+    "shelter": N_("Shelter"),
+    "other": N_("Other agency"),
+}
+
+
+def officers_translator(services: Services) -> Translator:
+    """Officers read the default locale (Indonesian unless configured otherwise)."""
+    return services.catalogs.get(services.settings.default_locale)
+
+
+def topic_name(case: Case, t: Translator) -> str:
+    """A forum topic name: reference and category, never the citizen's name."""
+    prefix = "🚨 " if case.urgent else ""
+    return f"{prefix}{case.ref} · {t(CATEGORY_LABELS.get(case.category, case.category))}"[:128]
+
+
+def case_card(
+    services: Services, case: Case, *, media_count: int = 0, linked_ref: str | None = None
+) -> Screen:
+    """The case message with Ambil / Minta info / Rujuk / Selesai buttons."""
+    t = officers_translator(services)
+    safe = None
+    if case.safe_to_talk is not None:
+        safe = t("yes") if case.safe_to_talk else t("only briefly, in secret")
+    contact = t(CONTACT_LABELS.get(case.contact_policy or "any", "any"))
+    if case.contact_policy == "safe_hours":
+        contact += f" ({case.safe_hours_from:02d}:00–{case.safe_hours_to:02d}:00)"
+    text = services.renderer.render(
+        "case_card.html.j2", t, case=case, safe=safe, contact=contact,
+        category=t(CATEGORY_LABELS.get(case.category, case.category)),
+        status=t(STATUS_LABELS.get(case.status, case.status)),
+        media_count=media_count, linked_ref=linked_ref,
+    )  # fmt: skip
+    return Screen(text[:4000], case_buttons(t, case))
+
+
+def case_buttons(t: Translator, case: Case) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The workflow buttons for a case in its current status."""
+    if not case.is_open:
+        return ()
+    first = [(t("✋ Claim"), f"c:claim:{case.id}")] if case.status == "baru" else []
+    return (
+        (*first, (t("❓ Ask for info"), f"c:info:{case.id}")),
+        ((t("↪️ Refer"), f"c:ref:{case.id}"), (t("✅ Close"), f"c:close:{case.id}")),
+    )

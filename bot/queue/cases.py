@@ -1,0 +1,85 @@
+"""A confirmed draft becomes a committed case: case, first event and outbox in one transaction."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import KawanContext
+from bot.intake import Draft, safe_hours
+from bot.storage.models import Case, ContactPolicy, NewCase, NewMedia, NewOutbox, Relative
+
+CONSENT_VERSION = "2026-11-28"
+
+
+def _relative(draft: Draft) -> Relative | None:
+    if draft.kind != "relative":
+        return None
+    answers = draft.answers
+    passport = answers.get("rel_passport")
+    return Relative(
+        name=answers.get("rel_name"),
+        relationship=answers.get("rel_relationship"),
+        last_contact=answers.get("rel_last_contact"),
+        last_place=answers.get("rel_place"),
+        passport_no=None if passport in (None, "-") else passport,
+    )
+
+
+def new_case(draft: Draft, user_id: int, chat_id: int, locale: str) -> NewCase:
+    """The storage record of a confirmed draft."""
+    answers = draft.answers
+    policy: ContactPolicy = "any"
+    if answers.get("contact") in ("safe_hours", "never_first"):
+        policy = "safe_hours" if answers["contact"] == "safe_hours" else "never_first"
+    hours = safe_hours(answers.get("safe_hours")) if policy == "safe_hours" else None
+    if policy == "safe_hours" and hours is None:
+        policy = "any"
+    location = answers.get("location")
+    lat, lon = draft.exact_location or (None, None)
+    return NewCase(
+        user_id=user_id,
+        chat_id=chat_id,
+        kind=draft.kind,
+        category=answers.get("category", "other"),
+        locale=locale,
+        description=answers.get("description", ""),
+        consent_text_version=CONSENT_VERSION,
+        urgent=draft.urgent,
+        safe_to_talk=None if "safe" not in answers else answers["safe"] == "yes",
+        location_text=None if location in (None, "-", "exact") else location,
+        exact_lat=lat,
+        exact_lon=lon,
+        contact_policy=policy,
+        safe_hours_from=hours[0] if hours else None,
+        safe_hours_to=(hours[1] % 24) if hours else None,
+        relative=_relative(draft),
+        linked_case_id=draft.linked_case_id,
+        media=tuple(NewMedia(kind, file_id) for kind, file_id in draft.attachments),
+    )
+
+
+async def submit(context: KawanContext, draft: Draft, user_id: int, chat_id: int) -> Case:
+    """Commit the case with its announcement to the officers; returns the stored case."""
+    repos = context.services.repos
+    assert repos is not None, "storage is opened in post_init"
+    officers = context.services.settings.officers_chat_id
+    outbox = [NewOutbox(kind="case_new", target_chat_id=officers)] if officers is not None else []
+    record = new_case(draft, user_id, chat_id, context.locale)
+    case = await repos.cases.create_case(record, outbox)
+    if record.contact_policy != "any":
+        await repos.users.set_contact_policy(
+            user_id, record.contact_policy, record.safe_hours_from, record.safe_hours_to
+        )
+    if context.services.dispatcher is not None:
+        context.services.dispatcher.wake()
+    return case
+
+
+async def last_closed_case_id(context: KawanContext, update: Update) -> int | None:
+    """The citizen's most recent closed case, so a new request links to it instead of reopening."""
+    repos = context.services.repos
+    if repos is None or update.effective_user is None:
+        return None
+    for case in await repos.cases.list_for_user(update.effective_user.id, limit=1):
+        return None if case.is_open else case.id
+    return None
