@@ -17,7 +17,7 @@ from bot.textnorm import Token, apply_words, load_lexicons, raw_tokens
 
 DEFAULT_GAP = 2  # other words allowed between two words of a phrase
 FUZZY_MIN_LENGTH = 6  # shorter words are too easily one letter away from another word
-_RANGE = re.compile(r"^#(\d+)-(\d+)$")
+_RANGE = re.compile(r"^(\d+)\.\.(\d+)$")
 _MEMO_LIMIT = 50_000
 
 
@@ -50,7 +50,7 @@ class _Matchers:
         self._fuzzy_words: list[str] = []
 
     def add(self, pattern: str) -> int:
-        """Register `a|b|pre*|#lo-hi` and return its id."""
+        """Register `a|b|pre*|lo..hi` and return its id."""
         if pattern in self.ids:
             return self.ids[pattern]
         mid = len(self.ids)
@@ -126,7 +126,9 @@ class DangerDetector:
     def load(cls, content_root: Path) -> DangerDetector:
         """Read content/danger.yaml (and the slang list of content/search/synonyms.yaml)."""
         lexicons = load_lexicons(content_root)
-        words = _merged_words([lex.words for lex in lexicons.values()])
+        # Indonesian first: its normal forms win where the two languages disagree.
+        order = sorted(lexicons, key=lambda loc: loc != "id")
+        words = _merged_words([lexicons[loc].words for loc in order])
         path = content_root / "danger.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         kinds = data.get("kinds") if isinstance(data, Mapping) else None
@@ -206,9 +208,14 @@ def _pattern_words(part: str, words: Mapping[str, tuple[str, ...]], path: Path) 
 
 
 def _merged_words(maps: Sequence[Mapping[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
-    """One slang map for all languages (danger must be caught whatever the language)."""
+    """One slang map for all languages, the first map winning (danger has no language)."""
     merged: dict[str, tuple[str, ...]] = {}
     for words in reversed(maps):
         merged.update(words)
+    # English maps "paspor" → "passport" and Indonesian the reverse: keep the first map's way.
+    first = maps[0] if maps else {}
+    for key, value in list(merged.items()):
+        if key not in first and any(key in merged.get(w, ()) for w in value):
+            del merged[key]
     # One more step so chains meet: "employer" → "boss" → "bos".
     return {k: tuple(w2 for w in v for w2 in merged.get(w, (w,))) for k, v in merged.items()}

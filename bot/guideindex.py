@@ -1,0 +1,296 @@
+"""One locale's guides as a BM25 index over normalised, stemmed words, with typo tolerance."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.content import Guide
+from bot.textnorm import Lexicon, Stemmer, normalise
+
+# A word in a guide's title, keywords or headings says what the guide is about; the body only
+# that it mentions it. So the two are scored apart and "about" counts META_WEIGHT times more.
+TITLE_BOOST, KEYWORD_BOOST, HEADING_BOOST = 3.0, 1.0, 1.0
+META_WEIGHT = 2.5
+K1, B = 2.5, 0.5  # BM25; long guides are only mildly penalised: length is thoroughness here
+SECTION_SHARE = 0.25  # how much the best section adds to its guide's score
+PHRASE_BOOST = 0.5  # per idf of each word of a multi-word keyword found in the question
+QUESTION_BONUS = 1.0  # per question word ("berapa") shared by the question and a heading
+IMPLIED_SECTION = 0.5  # concept-implied words count this much less when picking the section
+INTRO_SHARE = 0.5  # sections are the answers (content/README.md); the short intro is a fallback
+FUZZY_WEIGHT, CONCEPT_WEIGHT, WEAK_WEIGHT = 0.8, 0.5, 0.3  # guessed or vague words count less
+SCORE_SCALE = 6.0  # raw score at which relevance reaches 1 - 1/e
+# Confidence also needs the typed words to be what the guide is about: enough of them (up to
+# COVERAGE_WORDS) must be in its title, keywords or headings, else the score shrinks towards
+# COVERAGE_FLOOR times relevance. Both calibrated on questions vs greetings and off-topic text.
+COVERAGE_WORDS, COVERAGE_FLOOR = 3, 0.3
+MAX_TOKENS = 200  # a pasted essay should not cost more than a question
+_MEMO_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A guide, its best section (None: the intro) and a 0..1 score."""
+
+    guide: Guide
+    section_index: int | None
+    score: float
+
+
+@dataclass(frozen=True)
+class _Doc:
+    section_index: int | None
+    tf: Mapping[str, float]
+    length: float
+
+
+@dataclass(frozen=True)
+class _Query:
+    terms: Mapping[str, float]  # stem → weight: typed, typo-corrected and concept-implied
+    typed: frozenset[str]  # the topic words the person actually typed
+    implied: frozenset[str]  # words only the concepts added
+    asks: frozenset[str]  # question words ("berapa", "di mana")
+    seq: Sequence[str]  # stems of the typed words in order, stop words left out
+
+
+def _bm25(doc: _Doc, query: Mapping[str, float], idf: Mapping[str, float], avg: float) -> float:
+    norm = K1 * (1 - B + B * doc.length / avg)
+    total = 0.0
+    for term, weight in query.items():
+        tf = doc.tf.get(term)
+        if tf:
+            total += weight * idf[term] * tf * (K1 + 1) / (tf + norm)
+    return total
+
+
+def _idf(docs: Sequence[_Doc]) -> dict[str, float]:
+    df: dict[str, int] = defaultdict(int)
+    for doc in docs:
+        for term in doc.tf:
+            df[term] += 1
+    n = len(docs)
+    return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+
+class GuideIndex:
+    """BM25 over one locale's guides: whole guides pick the topic, sections the answer."""
+
+    def __init__(self, guides: Sequence[Guide], lexicon: Lexicon, stemmer: Stemmer) -> None:
+        self.lexicon, self.stem = lexicon, stemmer
+        self.guides = list(guides)
+        self._surfaces: set[str] = set()
+        self.meta_docs: list[_Doc] = []
+        self.body_docs: list[_Doc] = []
+        self.section_docs: list[list[_Doc]] = []
+        self.section_asks: list[list[frozenset[str]]] = []
+        for guide in self.guides:
+            meta = self._fields(
+                [
+                    (guide.title, TITLE_BOOST),
+                    *((k, KEYWORD_BOOST) for k in guide.keywords),
+                    *((s.heading, HEADING_BOOST) for s in guide.sections),
+                ]
+            )
+            body = self._fields([(guide.intro, 1.0), *((s.body, 1.0) for s in guide.sections)])
+            self.meta_docs.append(_Doc(None, meta, sum(meta.values())))
+            self.body_docs.append(_Doc(None, body, sum(body.values())))
+            intro = self._fields([(guide.intro, 1.0)])
+            docs = [_Doc(None, intro, sum(intro.values()))]
+            for s in guide.sections:
+                tf = self._fields([(s.heading, HEADING_BOOST), (s.body, 1.0)])
+                docs.append(_Doc(s.index, tf, sum(tf.values())))
+            self.section_docs.append(docs)
+            self.section_asks.append(
+                [frozenset(), *(self._asks(s.heading) for s in guide.sections)]
+            )
+        flat = [d for docs in self.section_docs for d in docs]
+        whole = [
+            _Doc(None, _merge([m.tf, b.tf]), 0)
+            for m, b in zip(self.meta_docs, self.body_docs, strict=True)
+        ]
+        self.guide_idf, self.section_idf = _idf(whole), _idf(flat)
+        self.meta_avg = _mean(d.length for d in self.meta_docs)
+        self.body_avg = _mean(d.length for d in self.body_docs)
+        self.section_avg = _mean(d.length for d in flat)
+        self.fuzzy_vocabulary = sorted(w for w in self._surfaces if len(w) >= 4 and w.isalpha())
+        self.known = stemmer.dictionary | lexicon.stopwords | set(lexicon.words) | self._surfaces
+        # Words that mark the language: typed words before any slang mapping.
+        self.vocabulary = (self.known - set(lexicon.words)) | {
+            w for words in lexicon.words.values() for w in words
+        }
+        # Concept phrases are stemmed once; at query time they are looked up by first word.
+        self.concepts: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        for phrase, means in lexicon.concepts:
+            stems = tuple(self._stem_words(phrase))
+            self.concepts[stems[0]].append((stems, tuple(self._stem_words(means))))
+        # Multi-word keywords ("denda overstay", "embassy address") are precise: a question
+        # that contains one earns its guide a bonus on top of the single-word scores.
+        self.phrases: list[list[tuple[str, ...]]] = []
+        for guide in self.guides:
+            found = {tuple(self._content_stems(k)) for k in guide.keywords}
+            self.phrases.append(sorted(p for p in found if len(p) >= 2))
+        self._resolved: dict[str, tuple[str, float]] = {}
+
+    def _asks(self, text: str) -> frozenset[str]:
+        words = normalise(text, self.lexicon)
+        return frozenset(t.text for t in words if t.text in self.lexicon.question_words)
+
+    def _content_stems(self, text: str) -> list[str]:
+        words = normalise(text, self.lexicon)
+        return [self.stem(t.text) for t in words if t.text not in self.lexicon.stopwords]
+
+    def _stem_words(self, words: Iterable[str]) -> list[str]:
+        return [self.stem(w) for t in words for w in (x.text for x in normalise(t, self.lexicon))]
+
+    def _fields(self, fields: Iterable[tuple[str, float]]) -> dict[str, float]:
+        tf: dict[str, float] = defaultdict(float)
+        for text, boost in fields:
+            for tok in normalise(text, self.lexicon):
+                self._surfaces.add(tok.text)
+                if tok.text not in self.lexicon.stopwords:
+                    tf[self.stem(tok.text)] += boost
+        return tf
+
+    def _resolve(self, word: str) -> tuple[str, float]:
+        """The indexed stem a typed word stands for, and how sure we are (typos count less)."""
+        found = self._resolved.get(word)
+        if found is not None:
+            return found
+        stem = self.stem(word)
+        found = (stem, 1.0)
+        # Only words that are neither indexed nor real words are typos worth correcting:
+        # "kabar" is a word (not a typo of "kabur"), "pasport" is not.
+        unknown = stem not in self.guide_idf and word not in self.known and stem not in self.known
+        if unknown and len(word) >= 4 and word.isalpha():
+            limit = 1 if len(word) <= 7 else 2
+            best = process.extractOne(
+                word, self.fuzzy_vocabulary, scorer=OSA.distance, score_cutoff=limit
+            )
+            if best is not None:
+                found = (self.stem(best[0]), FUZZY_WEIGHT)
+        if len(self._resolved) >= _MEMO_LIMIT:
+            self._resolved.clear()
+        self._resolved[word] = found
+        return found
+
+    def query(self, text: str) -> _Query:
+        """Weighted query terms (typed, typo-corrected, concept-implied) and the typed words."""
+        words = [t.text for t in normalise(text, self.lexicon)][:MAX_TOKENS]
+        terms: dict[str, float] = {}
+        typed: set[str] = set()
+        seq: list[str] = []
+        content: list[str] = []
+        for word in words:
+            stem, weight = self._resolve(word)
+            seq.append(stem)
+            if word in self.lexicon.stopwords or stem in self.lexicon.stopwords:
+                continue
+            content.append(stem)
+            # "2 bulan" says little about the topic; "117" (a phone number) still matches.
+            if word.isdigit() or word in self.lexicon.weak:
+                weight *= WEAK_WEIGHT
+            else:
+                typed.add(stem)
+            terms[stem] = max(weight, terms.get(stem, 0.0))
+        implied: set[str] = set()
+        for i, first in enumerate(seq):
+            for phrase, means in self.concepts.get(first, ()):
+                if _follows(seq, i, phrase):
+                    for term in means:
+                        if term in self.lexicon.stopwords:
+                            continue
+                        if term not in terms:
+                            implied.add(term)
+                        terms[term] = max(CONCEPT_WEIGHT, terms.get(term, 0.0))
+        asks = frozenset(w for w in words if w in self.lexicon.question_words)
+        return _Query(terms, frozenset(typed), frozenset(implied), asks, content)
+
+    def _phrase_bonus(self, pos: int, query: _Query, where: Mapping[str, list[int]]) -> float:
+        """Bonus for the guide's multi-word keywords found close together in the question."""
+        bonus = 0.0
+        for phrase in self.phrases[pos]:
+            if all(t in where for t in phrase) and _near(phrase, where):
+                weight = min(query.terms.get(t, 0.0) for t in phrase)
+                bonus += weight * sum(self.guide_idf.get(t, 0.0) for t in phrase)
+        return PHRASE_BOOST * bonus
+
+    def search(self, text: str, limit: int) -> list[Ranked]:
+        """Best guides for `text`, each with its best section."""
+        query = self.query(text)
+        terms = {t: w for t, w in query.terms.items() if t in self.guide_idf}
+        if not terms:
+            return []
+        where: dict[str, list[int]] = defaultdict(list)
+        for i, stem in enumerate(query.seq):
+            where[stem].append(i)
+        # Concepts help find the guide; the section should answer what was typed.
+        typed_terms = {
+            t: w * (IMPLIED_SECTION if t in query.implied else 1) for t, w in terms.items()
+        }
+        ranked: list[tuple[float, int, int | None]] = []
+        for pos in range(len(self.guides)):
+            meta = _bm25(self.meta_docs[pos], terms, self.guide_idf, self.meta_avg)
+            body = _bm25(self.body_docs[pos], terms, self.guide_idf, self.body_avg)
+            if meta + body <= 0:
+                continue
+            meta += self._phrase_bonus(pos, query, where)
+            best, section = 0.0, None
+            for part, asks in zip(self.section_docs[pos], self.section_asks[pos], strict=True):
+                score = _bm25(part, typed_terms, self.section_idf, self.section_avg)
+                score += QUESTION_BONUS * len(asks & query.asks)
+                if part.section_index is None:
+                    score *= INTRO_SHARE
+                if score > best:
+                    best, section = score, part.section_index
+            ranked.append((META_WEIGHT * meta + body + SECTION_SHARE * best, pos, section))
+        if not ranked:
+            return []
+        ranked.sort(key=lambda r: (-r[0], r[1]))
+        # A strong match on one generic word ("gaji", "tiket pesawat murah") is not an answer:
+        # the typed words must also be what the best guide is about (its title/keywords/headings).
+        about = self.meta_docs[ranked[0][1]].tf
+        typed = query.typed
+        covered = sum(1 for t in typed if t in about) / max(1, min(len(typed), COVERAGE_WORDS))
+        factor = COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * min(1.0, covered)
+        return [
+            Ranked(self.guides[pos], section, factor * (1 - math.exp(-raw / SCORE_SCALE)))
+            for raw, pos, section in ranked[:limit]
+        ]
+
+
+def _follows(seq: Sequence[str], start: int, phrase: Sequence[str], gap: int = 3) -> bool:
+    """Whether `phrase` occurs in `seq` from `start`, in order, with ≤ `gap` words between."""
+    pos = start
+    for word in phrase[1:]:
+        window = seq[pos + 1 : pos + 2 + gap]
+        if word not in window:
+            return False
+        pos += 1 + window.index(word)
+    return True
+
+
+def _near(phrase: Sequence[str], where: Mapping[str, Sequence[int]]) -> bool:
+    """Whether all words of `phrase` occur within a window one word wider than the phrase."""
+    span = len(phrase)
+    for start in where[phrase[0]]:
+        if all(any(abs(p - start) <= span for p in where[t]) for t in phrase[1:]):
+            return True
+    return False
+
+
+def _merge(parts: Iterable[Mapping[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
+    for part in parts:
+        for term, tf in part.items():
+            out[term] += tf
+    return out
+
+
+def _mean(values: Iterable[float]) -> float:
+    items = list(values)
+    return sum(items) / len(items) if items else 1.0
