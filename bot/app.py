@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ def build_services(settings: Settings) -> Services:
 
 def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -> KawanApplication:
     """The one Application: online (settings' token and API URL) or on an offline Bot API."""
+    # Opt in to PTB 23's behaviour: RetryAfter.retry_after is a timedelta (read when accessed).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     services = build_services(settings)
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)

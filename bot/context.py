@@ -9,9 +9,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.content import Content
+from bot.flood import FloodGuard
 from bot.i18n import Catalogs, Translator
 from bot.render import Renderer
 from bot.storage.db import Database
+from bot.storage.models import User
 from bot.storage.repos import Repositories
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ class Services:
     db: Database | None = None
     repos: Repositories | None = None
     dispatcher: Dispatcher | None = None
+    flood: FloodGuard = field(default_factory=FloodGuard)
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -72,6 +75,7 @@ class KawanContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
 
     # Set once per update by the pre-processing handler (handlers/middleware.py).
     t: Translator
+    user_record: User | None = None
 
     @property
     def services(self) -> Services:

@@ -17,7 +17,9 @@ async def settle(app: KawanApplication) -> None:
     await app.services.dispatcher.settle()
 
 
-async def submit_self_request(citizen: ChatDriver, description: str = "Paspor saya ditahan bos") -> str:
+async def submit_self_request(
+    citizen: ChatDriver, description: str = "Paspor saya ditahan bos"
+) -> str:
     await citizen.send("/bantuan")
     await citizen.press("i:category:passport")
     await citizen.press("i:safe:yes")
@@ -74,3 +76,145 @@ async def test_citizen_request_reaches_officers_and_reply_comes_back_as_kbri(
     assert ref in api.visible_texts(citizen.chat_id)[-1]
     await citizen.send("/status")
     assert ref in citizen.text
+
+
+async def test_plain_group_without_topics_uses_replies(
+    settings,
+    api: OfflineBotAPI,  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.app import build_application, running
+    from conftest import CITIZEN, OFFICER
+
+    api.chat(OFFICERS_CHAT, is_forum=False)
+    app = build_application(settings, api=api)
+    async with running(app):
+        citizen, officer = (
+            ChatDriver(app, api, CITIZEN),
+            ChatDriver(app, api, OFFICER, OFFICERS_CHAT),
+        )
+        ref = await submit_self_request(citizen)
+        await settle(app)
+        assert not api.sent("createForumTopic")
+        card = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]
+        assert ref in card["text"] and "message_thread_id" not in card
+        card_id = next(
+            m["message_id"]
+            for m in api.chat(OFFICERS_CHAT).messages.values()
+            if ref in m.get("text", "")
+        )
+        await officer.send("Baik, kami proses.", reply_to=card_id)
+        await settle(app)
+        assert "Baik, kami proses." in api.visible_texts(citizen.chat_id)[-1]
+        await citizen.send("Oke")
+        await settle(app)
+        relayed = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]
+        assert "Oke" in relayed["text"]
+        assert relayed["reply_parameters"]["message_id"] == card_id
+
+
+async def test_family_report_carries_the_relative_details(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver
+) -> None:
+    await citizen.send("/keluarga")
+    await citizen.send("Andi Pratama")
+    await citizen.press("i:rel_relationship:child")
+    await citizen.send("3 hari lalu lewat WhatsApp")
+    await citizen.send("PT Golden di Bavet")
+    await citizen.press("i:rel_passport:-")
+    await citizen.press("i:category:held")
+    assert "117" in citizen.text  # urgent: emergency numbers at once
+    await citizen.press("i:contact:never_first")
+    await citizen.send("Anak saya bilang tidak boleh keluar dari gedung.")
+    await citizen.press("i:attach:done")
+    await citizen.press("i:consent:yes")
+    await citizen.press("i:confirm:yes")
+    ref = REF.search(citizen.text)
+    assert ref
+    await settle(app)
+    card = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]["text"]
+    assert "Andi Pratama" in card and "PT Golden di Bavet" in card and "🚨" in card
+    topic = api.sent("createForumTopic")[0]["name"]
+    assert "Andi" not in topic and ref.group(0) in topic
+
+
+async def test_never_message_me_first_holds_replies_until_the_citizen_writes(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver, officer: ChatDriver
+) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:go_home")
+    await citizen.press("i:safe:briefly")
+    await citizen.press("i:location:-")
+    await citizen.press("i:contact:never_first")
+    await citizen.send("Saya mau pulang")
+    await citizen.press("i:attach:done")
+    await citizen.press("i:consent:yes")
+    await citizen.press("i:confirm:yes")
+    await settle(app)
+    thread = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]["message_thread_id"]
+    before = len(api.sent("sendMessage", chat_id=citizen.chat_id))
+    await officer.send("Datang ke KBRI hari Senin.", thread_id=thread)
+    await settle(app)
+    assert len(api.sent("sendMessage", chat_id=citizen.chat_id)) == before  # held
+    await citizen.send("/status")
+    texts = " ".join(p["text"] for p in api.sent("sendMessage", chat_id=citizen.chat_id)[before:])
+    assert "Datang ke KBRI hari Senin." in texts
+
+
+async def test_cancel_and_timeout_save_nothing(app: KawanApplication, citizen: ChatDriver) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:visa")
+    await citizen.send("/batal")
+    assert "Nothing was saved" in citizen.text or "Tidak ada yang disimpan" in citizen.text
+    assert app.services.repos is not None
+    assert await app.services.repos.cases.list_for_user(citizen.person.id) == []
+    await citizen.send("/batal")
+    assert "/menu" in citizen.text
+
+
+async def test_a_restart_in_the_middle_of_an_intake_resumes_it(
+    settings, api: OfflineBotAPI
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import build_application, running
+    from conftest import CITIZEN
+
+    first = build_application(settings, api=api)
+    async with running(first):
+        citizen = ChatDriver(first, api, CITIZEN)
+        await citizen.send("/bantuan")
+        await citizen.press("i:category:passport")
+        await citizen.press("i:safe:yes")
+    second = build_application(settings, api=api)
+    async with running(second):
+        citizen = ChatDriver(second, api, CITIZEN)
+        await citizen.send("Phnom Penh")  # the location question, answered after the restart
+        assert "KBRI" in citizen.text  # the contact question follows
+        await citizen.press("i:contact:any")
+        await citizen.send("Paspor ditahan majikan")
+        await citizen.press("i:attach:done")
+        await citizen.press("i:consent:yes")
+        await citizen.press("i:confirm:yes")
+        assert REF.search(citizen.text)
+
+
+async def test_forged_officer_actions_from_a_non_member_change_nothing(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver
+) -> None:
+    from bot.transport.updates import Person
+
+    await submit_self_request(citizen)
+    await settle(app)
+    intruder = ChatDriver(app, api, Person(id=666, first_name="X"), chat_id=OFFICERS_CHAT)
+    assert app.services.repos is not None
+    case = (await app.services.repos.cases.list_for_user(citizen.person.id))[0]
+    for data in (f"c:claim:{case.id}", f"c:closeok:{case.id}", f"c:refto:{case.id}:police"):
+        await intruder.callback(data)
+    await intruder.send("/antrian")
+    await intruder.send(f"/blokir {case.ref}")
+    after = await app.services.repos.cases.get_by_id(case.id)
+    assert after is not None and after.status == "baru" and after.claimed_by is None
+    user = await app.services.repos.users.get(citizen.person.id)
+    assert user is not None and not user.blocked
+    # And the same forged press from the citizen's private chat changes nothing either.
+    await citizen.callback(f"c:closeok:{case.id}")
+    again = await app.services.repos.cases.get_by_id(case.id)
+    assert again is not None and again.status == "baru"

@@ -59,6 +59,9 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
     t = context.t
     if case is None or officers is None:
         return
+    if context.user_record is not None and context.user_record.blocked:
+        await message.reply_text(t("Your messages are not being passed on at the moment."))
+        raise ApplicationHandlerStop
     body = message.text or message.caption or ""
     header = f"💬 <b>WNI</b> · <code>{case.ref}</code>"
     payload: dict[str, object] = {"text": f"{header}\n{html.escape(body)}"[:4000]}

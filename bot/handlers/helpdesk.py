@@ -88,6 +88,10 @@ async def start_relative(update: Update, context: KawanContext) -> int:
 async def _start(update: Update, context: KawanContext, kind: Kind) -> int:
     await answer_query(update)
     t = context.t
+    if context.user_record is not None and context.user_record.blocked:
+        text = t("You cannot send new requests at the moment. In an emergency, call 117.")
+        await show(update, context, Screen(text), new=True)
+        return ConversationHandler.END
     intro = t(
         "I will ask a few short questions, then send your request to KBRI's duty officers. "
         "Nothing is sent before you confirm. /batal cancels at any time."

@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.commands import CommandRegistry
 from bot.context import KawanContext
@@ -17,15 +17,41 @@ PRE_GROUP = -100  # before every feature handler
 
 
 async def prepare(update: object, context: KawanContext) -> None:
-    """Attach the translator for this update's user (stored choice, Telegram language, default)."""
+    """Pick the reader's language, note the user and their message, hand over held replies."""
     services = context.services
     user = update.effective_user if isinstance(update, Update) else None
-    stored = None
-    if user is not None and services.repos is not None:
+    chat = update.effective_chat if isinstance(update, Update) else None
+    private = chat is not None and chat.type == "private"
+    record = None
+    if user is not None and private and services.repos is not None:
         record = await services.repos.users.touch(user.id)
-        stored = record.locale
+    stored = record.locale if record is not None else None
     locale = services.catalogs.choose(stored, user.language_code if user else None)
     context.t = services.catalogs.get(locale)
+    context.user_record = record
+    if not private or user is None or not isinstance(update, Update):
+        return
+    message = update.message or update.edited_message
+    if message is not None and services.repos is not None:
+        await services.repos.messages.record(message.chat_id, message.message_id, "in")
+    allowed, warn = services.flood.check(user.id)
+    if not allowed:
+        if warn and chat is not None:
+            await context.bot.send_message(chat.id, context.t(
+                "You are sending many messages very fast. I will read more slowly for a short "
+                "moment. Take a breath: if you are in danger, call 117. Messages for KBRI about an "
+                "open request are still passed on."
+            ))  # fmt: skip
+        if not await _has_open_case(context, user.id):
+            raise ApplicationHandlerStop
+    if services.dispatcher is not None and record is not None:
+        # The citizen is here: replies held for "never message me first" can be shown now.
+        await services.dispatcher.deliver_held(user.id)
+
+
+async def _has_open_case(context: KawanContext, user_id: int) -> bool:
+    repos = context.services.repos
+    return repos is not None and await repos.cases.latest_open_for_user(user_id) is not None
 
 
 async def on_error(update: object, context: KawanContext) -> None:

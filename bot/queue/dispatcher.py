@@ -133,6 +133,14 @@ class Dispatcher:
             progressed |= await self._attempt(item)
         return progressed
 
+    async def deliver_held(self, chat_id: int) -> int:
+        """The citizen wrote: show the replies held for them ("never message me first")."""
+        async with self._round:
+            released = await self.repos.outbox.release_held(chat_id, now=self.now())
+            for item in released:
+                await self._attempt(item, honour_policy=False)
+        return len(released)
+
     async def _digest(self, items: list[OutboxItem]) -> bool:
         """More new cases than the pace allows: one message lists them; all stay in /antrian."""
         if not self.pacer.take(1):
@@ -161,9 +169,12 @@ class Dispatcher:
         self.delivered += len(listed)
         return True
 
-    async def _attempt(self, item: OutboxItem) -> bool:
+    async def _attempt(self, item: OutboxItem, *, honour_policy: bool = True) -> bool:
         try:
-            message_id = await self._deliver(item)
+            if item.kind == "to_citizen" and not honour_policy:
+                message_id = await deliver_to_citizen(self.bot, self.repos, item)
+            else:
+                message_id = await self._deliver(item)
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
             if item.target_chat_id == self.group:
