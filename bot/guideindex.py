@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from statistics import fmean
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -22,6 +23,7 @@ SECTION_SHARE = 0.25  # how much the best section adds to its guide's score
 PHRASE_BOOST = 0.5  # per idf of each word of a multi-word keyword found in the question
 QUESTION_BONUS = 1.0  # per question word ("berapa") shared by the question and a heading
 IMPLIED_SECTION = 0.5  # concept-implied words count this much less when picking the section
+CONCEPT_GAP = 3  # other words allowed between two words of a concept phrase
 INTRO_SHARE = 0.5  # sections are the answers (content/README.md); the short intro is a fallback
 FUZZY_WEIGHT, CONCEPT_WEIGHT, WEAK_WEIGHT = 0.8, 0.5, 0.3  # guessed or vague words count less
 SCORE_SCALE = 6.0  # raw score at which relevance reaches 1 - 1/e
@@ -68,13 +70,17 @@ def _bm25(doc: _Doc, query: Mapping[str, float], idf: Mapping[str, float], avg: 
     return total
 
 
-def _idf(docs: Sequence[_Doc]) -> dict[str, float]:
+def _idf(docs: Sequence[Iterable[str]]) -> dict[str, float]:
     df: dict[str, int] = defaultdict(int)
-    for doc in docs:
-        for term in doc.tf:
+    for terms in docs:
+        for term in set(terms):
             df[term] += 1
     n = len(docs)
     return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+
+def _doc(section_index: int | None, tf: Mapping[str, float]) -> _Doc:
+    return _Doc(section_index, tf, sum(tf.values()))
 
 
 class GuideIndex:
@@ -97,37 +103,36 @@ class GuideIndex:
                 ]
             )
             body = self._fields([(guide.intro, 1.0), *((s.body, 1.0) for s in guide.sections)])
-            self.meta_docs.append(_Doc(None, meta, sum(meta.values())))
-            self.body_docs.append(_Doc(None, body, sum(body.values())))
-            intro = self._fields([(guide.intro, 1.0)])
-            docs = [_Doc(None, intro, sum(intro.values()))]
-            for s in guide.sections:
-                tf = self._fields([(s.heading, HEADING_BOOST), (s.body, 1.0)])
-                docs.append(_Doc(s.index, tf, sum(tf.values())))
+            self.meta_docs.append(_doc(None, meta))
+            self.body_docs.append(_doc(None, body))
+            docs = [_doc(None, self._fields([(guide.intro, 1.0)]))]
+            docs += [
+                _doc(s.index, self._fields([(s.heading, HEADING_BOOST), (s.body, 1.0)]))
+                for s in guide.sections
+            ]
             self.section_docs.append(docs)
             self.section_asks.append(
                 [frozenset(), *(self._asks(s.heading) for s in guide.sections)]
             )
         flat = [d for docs in self.section_docs for d in docs]
-        whole = [
-            _Doc(None, _merge([m.tf, b.tf]), 0)
-            for m, b in zip(self.meta_docs, self.body_docs, strict=True)
-        ]
-        self.guide_idf, self.section_idf = _idf(whole), _idf(flat)
-        self.meta_avg = _mean(d.length for d in self.meta_docs)
-        self.body_avg = _mean(d.length for d in self.body_docs)
-        self.section_avg = _mean(d.length for d in flat)
+        whole = [[*m.tf, *b.tf] for m, b in zip(self.meta_docs, self.body_docs, strict=True)]
+        self.guide_idf, self.section_idf = _idf(whole), _idf([d.tf for d in flat])
+        self.meta_avg = fmean(d.length for d in self.meta_docs)
+        self.body_avg = fmean(d.length for d in self.body_docs)
+        self.section_avg = fmean(d.length for d in flat)
         self.fuzzy_vocabulary = sorted(w for w in self._surfaces if len(w) >= 4 and w.isalpha())
         self.known = stemmer.dictionary | lexicon.stopwords | set(lexicon.words) | self._surfaces
         # Words that mark the language: typed words before any slang mapping.
         self.vocabulary = (self.known - set(lexicon.words)) | {
             w for words in lexicon.words.values() for w in words
         }
-        # Concept phrases are stemmed once; at query time they are looked up by first word.
+        # A concept word written as a root ("tahan") matches all its forms; an inflected one
+        # ("penempatan") only itself, so it cannot collide with its root ("tempat kerja").
         self.concepts: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
         for phrase, means in lexicon.concepts:
-            stems = tuple(self._stem_words(phrase))
-            self.concepts[stems[0]].append((stems, tuple(self._stem_words(means))))
+            keys = tuple(_concept_key(w, self.stem(w)) for w in self._words(phrase))
+            stems = tuple(self.stem(w) for w in self._words(means))
+            self.concepts[keys[0]].append((keys, stems))
         # Multi-word keywords ("denda overstay", "embassy address") are precise: a question
         # that contains one earns its guide a bonus on top of the single-word scores.
         self.phrases: list[list[tuple[str, ...]]] = []
@@ -144,8 +149,8 @@ class GuideIndex:
         words = normalise(text, self.lexicon)
         return [self.stem(t.text) for t in words if t.text not in self.lexicon.stopwords]
 
-    def _stem_words(self, words: Iterable[str]) -> list[str]:
-        return [self.stem(w) for t in words for w in (x.text for x in normalise(t, self.lexicon))]
+    def _words(self, words: Iterable[str]) -> list[str]:
+        return [x.text for t in words for x in normalise(t, self.lexicon)]
 
     def _fields(self, fields: Iterable[tuple[str, float]]) -> dict[str, float]:
         tf: dict[str, float] = defaultdict(float)
@@ -198,9 +203,10 @@ class GuideIndex:
                 typed.add(stem)
             terms[stem] = max(weight, terms.get(stem, 0.0))
         implied: set[str] = set()
-        for i, first in enumerate(seq):
-            for phrase, means in self.concepts.get(first, ()):
-                if _follows(seq, i, phrase):
+        bare = [_without_clitic(w) for w in words]
+        for i, (word, stem) in enumerate(zip(bare, seq, strict=True)):
+            for phrase, means in (*self.concepts.get(stem, ()), *self.concepts.get("=" + word, ())):
+                if _follows(seq, bare, i, phrase):
                     for term in means:
                         if term in self.lexicon.stopwords:
                             continue
@@ -263,14 +269,26 @@ class GuideIndex:
         ]
 
 
-def _follows(seq: Sequence[str], start: int, phrase: Sequence[str], gap: int = 3) -> bool:
-    """Whether `phrase` occurs in `seq` from `start`, in order, with ≤ `gap` words between."""
+def _without_clitic(word: str) -> str:
+    """Drop a trailing "-nya" for exact-form concept words: "perusahaannya" → "perusahaan"."""
+    return word[:-3] if word.endswith("nya") and len(word) > 6 else word
+
+
+def _concept_key(word: str, stem: str) -> str:
+    """A root matches by stem; an inflected word matches only itself (marked "=")."""
+    return stem if stem == word else "=" + word
+
+
+def _follows(stems: Sequence[str], words: Sequence[str], start: int, phrase: Sequence[str]) -> bool:
+    """Whether `phrase` occurs from `start`, in order, with ≤ CONCEPT_GAP words between."""
     pos = start
-    for word in phrase[1:]:
-        window = seq[pos + 1 : pos + 2 + gap]
-        if word not in window:
+    for key in phrase[1:]:
+        for nxt in range(pos + 1, min(len(stems), pos + 2 + CONCEPT_GAP)):
+            if key in (stems[nxt], "=" + words[nxt]):
+                pos = nxt
+                break
+        else:
             return False
-        pos += 1 + window.index(word)
     return True
 
 
@@ -281,16 +299,3 @@ def _near(phrase: Sequence[str], where: Mapping[str, Sequence[int]]) -> bool:
         if all(any(abs(p - start) <= span for p in where[t]) for t in phrase[1:]):
             return True
     return False
-
-
-def _merge(parts: Iterable[Mapping[str, float]]) -> dict[str, float]:
-    out: dict[str, float] = defaultdict(float)
-    for part in parts:
-        for term, tf in part.items():
-            out[term] += tf
-    return out
-
-
-def _mean(values: Iterable[float]) -> float:
-    items = list(values)
-    return sum(items) / len(items) if items else 1.0

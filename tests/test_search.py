@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import bot.search
 from bot.content import Content, default_content_dir, load_content
 from bot.danger import DangerDetector
+from bot.guideindex import GuideIndex
 from bot.search import Answer, QuestionIndex, ask_json
 from bot.textnorm import Stemmer, load_lexicons, normalise, raw_tokens
 
@@ -379,6 +380,25 @@ def test_stemmer_memoises_and_joins_word_forms() -> None:
     english = Stemmer("en")
     assert english("overstayed") == english("overstaying") == english("overstay")
     assert english("fines") == english("fine")
+
+
+def test_concept_words_with_affixes_match_only_that_form(content: Content) -> None:
+    lexicon = load_lexicons(default_content_dir())["id"]
+    guides = GuideIndex(list(content.guides["id"].values()), lexicon, Stemmer("id"))
+    # "penempatan" (placement) must not fire on its root "tempat" (place)...
+    assert "p3mi" not in guides.query("masalah di tempat kerja saya").implied
+    assert "p3mi" in guides.query("negara penempatan pekerja migran").implied
+    # ...while a root ("tahan bos") matches every form of it.
+    assert "paspor" in guides.query("dokumen sy ditahan bos").implied
+    assert "paspor" in guides.query("dokumen sy tertahan di bos").implied
+
+
+def test_multi_word_synonyms_replace_the_phrase() -> None:
+    lexicon = load_lexicons(default_content_dir())["id"]
+    # "tidak tahan" is "cannot bear it", not "held" (ditahan).
+    assert [t.text for t in normalise("anak sy gk tahan lagi", lexicon)][:4] == [
+        "anak", "saya", "tidak", "kuat",
+    ]  # fmt: skip
 
 
 def test_synonyms_file_names_words_yaml_misreads(tmp_path: Path) -> None:
