@@ -27,12 +27,15 @@ from bot.handlers import (
     middleware,
     officer_commands,
     officers,
+    questions,
 )
+from bot.danger import DangerDetector
 from bot.i18n import Catalogs, default_locales_dir
 from bot.queue import jobs
 from bot.queue.auth import OfficerAuth
 from bot.queue.dispatcher import Dispatcher
 from bot.render import Renderer
+from bot.search import QuestionIndex
 from bot.storage.persistence import SqlitePersistence
 from bot.transport.offline import OfflineBotAPI, OfflineRequest
 
@@ -54,6 +57,8 @@ def build_services(settings: Settings) -> Services:
         catalogs=catalogs,
         renderer=renderer,
         commands=CommandRegistry(),
+        search=QuestionIndex.build(content),  # built once here, never per question
+        danger=DangerDetector.load(content_dir),
     )
 
 
@@ -101,6 +106,7 @@ def _register_features(app: KawanApplication, registry: CommandRegistry) -> None
     emergency.register(app, registry)
     officers.register(app, registry)
     officer_commands.register(app, registry)
+    questions.register(app, registry)
     fallback.register(app, registry)
 
 

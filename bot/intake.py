@@ -141,12 +141,14 @@ REL_PASSPORT = Step(
     max_length=20,
 )
 
-FLOWS: dict[Kind, tuple[Step, ...]] = {
+FLOWS: dict[str, tuple[Step, ...]] = {
     "self": (CATEGORY, SAFE, LOCATION, CONTACT, SAFE_HOURS, DESCRIPTION),
     "relative": (
         REL_NAME, REL_RELATIONSHIP, REL_LAST_CONTACT, REL_PLACE, REL_PASSPORT, REL_CATEGORY,
         CONTACT, SAFE_HOURS, DESCRIPTION,
     ),
+    # From a message that reads as danger: category and description are already known.
+    "urgent": (LOCATION, CONTACT, SAFE_HOURS),
 }  # fmt: skip
 URGENT_CATEGORIES = frozenset(c.value for c in (*SELF_CATEGORIES, *RELATIVE_CATEGORIES) if c.urgent)
 MAX_ATTACHMENTS = 10
@@ -163,10 +165,11 @@ class Draft:
     exact_location: tuple[float, float] | None = None
     linked_case_id: int | None = None
     urgent_text: bool = False  # the description itself reads as danger
+    flow: str = ""  # which questions; defaults to the kind's own
 
     @property
     def steps(self) -> tuple[Step, ...]:
-        return FLOWS[self.kind]
+        return FLOWS[self.flow or self.kind]
 
     @property
     def current(self) -> Step | None:
@@ -195,6 +198,7 @@ class Draft:
             "attachments": [list(a) for a in self.attachments],
             "exact_location": list(self.exact_location) if self.exact_location else None,
             "linked_case_id": self.linked_case_id, "urgent_text": self.urgent_text,
+            "flow": self.flow,
         }  # fmt: skip
 
     @classmethod
@@ -208,7 +212,17 @@ class Draft:
             exact_location=(float(location[0]), float(location[1])) if location else None,
             linked_case_id=data.get("linked_case_id"),
             urgent_text=bool(data.get("urgent_text")),
+            flow=str(data.get("flow") or ""),
         )
+
+
+def urgent_category(danger_kind: str) -> str:
+    """The intake category closest to a kind of danger found in a message."""
+    if danger_kind in ("violence", "threat"):
+        return "violence"
+    if danger_kind in ("medical", "dying", "suicide"):
+        return "medical"
+    return "held"
 
 
 def safe_hours(value: str | None) -> tuple[int, int] | None:

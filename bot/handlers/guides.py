@@ -36,7 +36,8 @@ def guide_screen(t: Translator, context: KawanContext, guide: Guide, page: int) 
     text = pages[page]
     paging: list[Button] = []
     if len(pages) > 1:
-        text += f"\n\n<i>{t('Page %(page)s of %(total)s', page=page + 1, total=len(pages))}</i>"
+        marker = t("Page %(page)s of %(total)s", page=page + 1, total=len(pages))
+        text += f"\n\n<i>{marker}</i>"
         if page > 0:
             paging.append((t("◀️ Previous"), f"g:{guide.id}:{page - 1}"))
         if page < len(pages) - 1:

@@ -22,7 +22,7 @@ from bot.context import KawanContext
 from bot.handlers import intake_views as views
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.screens import Screen, answer_query, show
-from bot.intake import MAX_ATTACHMENTS, Draft, Kind, Step
+from bot.intake import MAX_ATTACHMENTS, Draft, Kind, Step, urgent_category
 from bot.queue import cases
 
 ASKING, ATTACHING, CONSENT, CONFIRM = range(4)
@@ -85,7 +85,19 @@ async def start_relative(update: Update, context: KawanContext) -> int:
     return await _start(update, context, "relative")
 
 
-async def _start(update: Update, context: KawanContext, kind: Kind) -> int:
+async def start_urgent(update: Update, context: KawanContext) -> int:
+    """The one-tap urgent request offered when a message reads as danger."""
+    saved = context.user_data.pop("urgent", None) if context.user_data is not None else None
+    if not isinstance(saved, dict) or not saved.get("text"):
+        return await _start(update, context, "self")
+    draft = Draft(kind="self", flow="urgent", urgent_text=True)
+    draft.answers = {"category": urgent_category(str(saved.get("kind"))), "description": str(saved["text"])}
+    return await _start(update, context, "self", draft)
+
+
+async def _start(
+    update: Update, context: KawanContext, kind: Kind, draft: Draft | None = None
+) -> int:
     await answer_query(update)
     t = context.t
     if context.user_record is not None and context.user_record.blocked:
@@ -98,7 +110,8 @@ async def _start(update: Update, context: KawanContext, kind: Kind) -> int:
     )
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, intro)
-    draft = Draft(kind=kind, linked_case_id=await cases.last_closed_case_id(context, update))
+    draft = draft or Draft(kind=kind)
+    draft.linked_case_id = await cases.last_closed_case_id(context, update)
     return await _ask_next(update, context, draft, new=True)
 
 
@@ -270,6 +283,7 @@ def build_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             CommandHandler(["keluarga", "family"], start_relative, filters=private),
             CallbackQueryHandler(start_self, pattern=r"^h:self$"),
             CallbackQueryHandler(start_relative, pattern=r"^h:family$"),
+            CallbackQueryHandler(start_urgent, pattern=r"^h:urgent$"),
         ],
         states={
             ASKING: [

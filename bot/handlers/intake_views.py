@@ -45,9 +45,11 @@ def summary_screen(context: KawanContext, draft: Draft) -> Screen:
     """Everything the officers will see, to confirm before sending."""
     t = context.t
     answers: list[dict[str, Any]] = []
-    for step in FLOWS[draft.kind]:
-        if step.key not in draft.answers:
+    seen: set[str] = set()
+    for step in (*FLOWS[draft.kind], *FLOWS.get(draft.flow, ())):
+        if step.key not in draft.answers or step.key in seen:
             continue
+        seen.add(step.key)
         value = draft.answers[step.key]
         labels = {c.value: t(c.label) for c in step.choices}
         answers.append({"question": t(step.prompt), "answer": labels.get(value, value)})

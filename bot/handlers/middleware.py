@@ -34,7 +34,8 @@ async def prepare(update: object, context: KawanContext) -> None:
     message = update.message or update.edited_message
     if message is not None and services.repos is not None:
         await services.repos.messages.record(message.chat_id, message.message_id, "in")
-    allowed, warn = services.flood.check(user.id)
+    # Only messages count: button presses are bounded by our own keyboards and cost little.
+    allowed, warn = services.flood.check(user.id) if message is not None else (True, False)
     if not allowed:
         if warn and chat is not None:
             await context.bot.send_message(chat.id, context.t(

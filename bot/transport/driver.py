@@ -47,15 +47,16 @@ class ChatDriver:
 
     def _collect(self, start: int) -> list[Reply]:
         replies = []
-        for method, params in self.api.calls[start:]:
+        for index, (method, params) in enumerate(self.api.calls[start:], start):
             if int(params.get("chat_id") or 0) != self.chat_id and method != "answerCallbackQuery":
                 continue
             text = str(params.get("text") or params.get("caption") or "")
             log = self.api.chats.get(self.chat_id)
             if log is not None and method in ("sendMessage", "editMessageText"):
                 # The stored message has the plain text a user sees (tags and entities resolved).
-                key = int(params["message_id"]) if method == "editMessageText" else None
-                stored = log.messages.get(key) if key else _last_bot_message(log.messages)
+                result = self.api.results[index]
+                key = result.get("message_id") if isinstance(result, dict) else None
+                stored = log.messages.get(key) if key else None
                 if stored is not None and stored.get("text"):
                     text = stored["text"]
             markup = params.get("reply_markup") or {}
@@ -109,11 +110,3 @@ class ChatDriver:
     @property
     def buttons(self) -> list[tuple[str, str]]:
         return [b for r in self.replies for b in r.buttons]
-
-
-def _last_bot_message(messages: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
-    for message in reversed(list(messages.values())):
-        if message.get("from", {}).get("is_bot"):
-            found: dict[str, Any] = message
-            return found
-    return None

@@ -54,6 +54,7 @@ class OfflineBotAPI:
         self.now = now
         self.chats: dict[int, ChatLog] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.results: list[Any] = []  # aligned with calls; None where the call failed
         self.updates: asyncio.Queue[dict[str, Any]] | None = None
         self.fault_policy: FaultPolicy | None = None
         self.on_send: list[Callable[[str, dict[str, Any]], None]] = []
@@ -97,6 +98,8 @@ class OfflineBotAPI:
     def handle(self, method: str, params: dict[str, Any]) -> Any:
         """Run one Bot API method; returns its result or raises ApiError."""
         self.calls.append((method, params))
+        self.results.append(None)
+        index = len(self.results) - 1
         if self.fault_policy is not None:
             fault = self.fault_policy(method, params)
             if fault is not None:
@@ -105,6 +108,7 @@ class OfflineBotAPI:
         if handler is None:
             raise ApiError(404, "Not Found: method not found")
         result = handler(params)
+        self.results[index] = result
         for listener in self.on_send:
             listener(method, params)
         return result
