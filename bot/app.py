@@ -27,10 +27,12 @@ from bot.handlers import (
     middleware,
     officer_commands,
     officers,
+    offers,
     questions,
 )
 from bot.danger import DangerDetector
 from bot.i18n import Catalogs, default_locales_dir
+from bot.offercheck import OfferChecker
 from bot.queue import jobs
 from bot.queue.auth import OfficerAuth
 from bot.queue.dispatcher import Dispatcher
@@ -59,6 +61,7 @@ def build_services(settings: Settings) -> Services:
         commands=CommandRegistry(),
         search=QuestionIndex.build(content),  # built once here, never per question
         danger=DangerDetector.load(content_dir),
+        offers=OfferChecker.load(content_dir),
     )
 
 
@@ -102,6 +105,7 @@ def _register_features(app: KawanApplication, registry: CommandRegistry) -> None
     citizen.register(app, registry)
     menu.register(app, registry)
     helpdesk.register(app, registry)
+    offers.register(app, registry)
     guides.register(app, registry)
     emergency.register(app, registry)
     officers.register(app, registry)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from bot.commands import N_
 
-Kind = Literal["self", "relative"]
+Kind = Literal["self", "relative", "offer"]
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,8 @@ FLOWS: dict[str, tuple[Step, ...]] = {
     ),
     # From a message that reads as danger: category and description are already known.
     "urgent": (LOCATION, CONTACT, SAFE_HOURS),
+    # A job offer checked with /cek and sent as a report: the offer is the description.
+    "offer": (CONTACT, SAFE_HOURS),
 }  # fmt: skip
 URGENT_CATEGORIES = frozenset(c.value for c in (*SELF_CATEGORIES, *RELATIVE_CATEGORIES) if c.urgent)
 MAX_ATTACHMENTS = 10

@@ -95,6 +95,16 @@ async def start_urgent(update: Update, context: KawanContext) -> int:
     return await _start(update, context, "self", draft)
 
 
+async def start_offer_report(update: Update, context: KawanContext) -> int:
+    """"Send this offer to KBRI": a report whose description is the checked offer."""
+    offer = context.user_data.get("offer") if context.user_data is not None else None
+    if not isinstance(offer, str) or not offer:
+        await answer_query(update, context.t("Please check the offer again first."))
+        return ConversationHandler.END
+    draft = Draft(kind="offer", answers={"category": "job", "description": offer})
+    return await _start(update, context, "offer", draft)
+
+
 async def _start(
     update: Update, context: KawanContext, kind: Kind, draft: Draft | None = None
 ) -> int:
@@ -247,6 +257,8 @@ async def on_confirm(update: Update, context: KawanContext) -> int:
         return ConversationHandler.END
     case = await cases.submit(context, draft, update.effective_user.id, update.effective_chat.id)
     _save(context, None)
+    if context.user_data is not None and draft.kind == "offer":
+        context.user_data.pop("offer", None)
     await show(update, context, views.acknowledgement_screen(context, case))
     return ConversationHandler.END
 
@@ -284,6 +296,7 @@ def build_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             CallbackQueryHandler(start_self, pattern=r"^h:self$"),
             CallbackQueryHandler(start_relative, pattern=r"^h:family$"),
             CallbackQueryHandler(start_urgent, pattern=r"^h:urgent$"),
+            CallbackQueryHandler(start_offer_report, pattern=r"^o:report$"),
         ],
         states={
             ASKING: [

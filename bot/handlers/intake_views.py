@@ -46,7 +46,10 @@ def summary_screen(context: KawanContext, draft: Draft) -> Screen:
     t = context.t
     answers: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for step in (*FLOWS[draft.kind], *FLOWS.get(draft.flow, ())):
+    # Every question any flow asks, in order: presets (an urgent message, a checked offer) too.
+    relative_first = draft.kind == "relative"
+    order = (*FLOWS["relative"], *FLOWS["self"]) if relative_first else (*FLOWS["self"], *FLOWS["relative"])
+    for step in order:
         if step.key not in draft.answers or step.key in seen:
             continue
         seen.add(step.key)
