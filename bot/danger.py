@@ -13,7 +13,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.textnorm import Token, apply_words, load_lexicons, raw_tokens
+from bot.textnorm import Stemmer, Token, apply_words, load_lexicons, raw_tokens
 
 DEFAULT_GAP = 2  # other words allowed between two words of a phrase
 FUZZY_MIN_LENGTH = 6  # shorter words are too easily one letter away from another word
@@ -41,7 +41,8 @@ class _Rule:
 class _Matchers:
     """Every distinct word pattern, and which of them a given message word satisfies."""
 
-    def __init__(self) -> None:
+    def __init__(self, stem: Stemmer) -> None:
+        self.stem = stem
         self.ids: dict[str, int] = {}
         self.exact: dict[str, set[int]] = defaultdict(set)
         self.prefixes: list[tuple[str, int]] = []
@@ -65,9 +66,13 @@ class _Matchers:
                 self.exact[alt].add(mid)
         return mid
 
+    def _is_word(self, word: str) -> bool:
+        return word in self.stem.dictionary or self.stem(word) in self.stem.dictionary
+
     def freeze(self) -> None:
         """Fix the vocabulary that typos are corrected against."""
-        self._fuzzy_words = sorted(w for w in self.exact if len(w) >= FUZZY_MIN_LENGTH)
+        words = [*self.exact, *(prefix for prefix, _ in self.prefixes)]
+        self._fuzzy_words = sorted({w for w in words if len(w) >= FUZZY_MIN_LENGTH})
 
     def of(self, word: str) -> frozenset[int]:
         """Ids of the patterns `word` matches (memoised: messages repeat words)."""
@@ -78,11 +83,12 @@ class _Matchers:
         ids.update(mid for prefix, mid in self.prefixes if word.startswith(prefix))
         if word.isdigit():
             ids.update(mid for lo, hi, mid in self.ranges if lo <= int(word) <= hi)
-        elif not ids and len(word) >= FUZZY_MIN_LENGTH:
-            # A typo ("disekapp", "dipukuil") still means danger: favour recall.
+        elif not ids and len(word) >= FUZZY_MIN_LENGTH and not self._is_word(word):
+            # A typo ("disekapp", "dipukuil") still means danger: favour recall. Real words
+            # are not typos: "dibayar" is one letter from "dibakar" but means "paid".
             best = process.extractOne(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=1)
             if best is not None:
-                ids.update(self.exact[best[0]])
+                ids.update(self.of(best[0]))  # a pattern word itself: no further fuzzing
         found = frozenset(ids)
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
@@ -134,7 +140,7 @@ class DangerDetector:
         kinds = data.get("kinds") if isinstance(data, Mapping) else None
         if not isinstance(kinds, Mapping) or not kinds:
             raise ValueError(f"{path}: needs `kinds:` mapping a kind to its phrases")
-        matchers = _Matchers()
+        matchers = _Matchers(Stemmer("id"))
 
         def compile_phrase(phrase: str) -> tuple[int, ...]:
             parts = [w for p in str(phrase).split() for w in _pattern_words(p, words, path)]
@@ -162,7 +168,21 @@ class DangerDetector:
 
     def tokens(self, text: str) -> list[Token]:
         """The message's words as the phrases see them."""
-        return apply_words(raw_tokens(text), self._words)
+        tokens = apply_words(raw_tokens(text), self._words)
+        out: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            # People often write the passive prefix apart: "di sekap", "di pukul".
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if tokens[i].text == "di" and nxt is not None and nxt.text.isalpha():
+                joined = "di" + nxt.text
+                if self._matchers.of(joined):
+                    out.append(Token(joined, tokens[i].start, nxt.end))
+                    i += 2
+                    continue
+            out.append(tokens[i])
+            i += 1
+        return out
 
     def check(self, text: str) -> DangerHit | None:
         """The first kind of danger (in danger.yaml's order) that `text` shows, or None."""

@@ -58,13 +58,11 @@ class Lexicon:
 
 def raw_tokens(text: str) -> list[Token]:
     """Lower-cased words with emphasis and shorthand undone, each with its source span."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    # Dropping apostrophes shifts offsets, so spans are mapped back through `keep`.
-    keep = [i for i, ch in enumerate(folded) if not _APOSTROPHES.match(ch)]
-    plain = "".join(folded[i] for i in keep)
+    plain, keep = _fold(text)
     out: list[Token] = []
     for match in _WORD.finditer(plain):
-        start, end = keep[match.start()], keep[match.end() - 1] + 1
+        start = keep[match.start()] if keep else match.start()
+        end = keep[match.end() - 1] + 1 if keep else match.end()
         word = _ELONGATED.sub(r"\1", match.group())
         unit = _NUMBER_THEN_UNIT.match(word)
         if unit:
@@ -79,6 +77,21 @@ def raw_tokens(text: str) -> list[Token]:
             continue
         out.append(Token(word, start, end))
     return out
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """Lower case without accents or apostrophes, and where each character came from."""
+    if text.isascii() and not _APOSTROPHES.search(text):
+        return text.lower(), None  # the common case: offsets are unchanged
+    # Folding may drop or add characters ("café", "ｔｏｌｏｎｇ", "can't"), so keep a map.
+    chars: list[str] = []
+    keep: list[int] = []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKD", ch).lower():
+            if not unicodedata.combining(c) and not _APOSTROPHES.match(c):
+                chars.append(c)
+                keep.append(i)
+    return "".join(chars), keep
 
 
 def apply_words(tokens: Iterable[Token], words: Mapping[str, tuple[str, ...]]) -> list[Token]:

@@ -26,6 +26,7 @@ URGENT: list[tuple[str, str]] = [
     ("dipaksa nipu orang tiap hari", "held"),
     ("aku terjebak di perusahaan scam", "held"),
     ("kami disekapp", "held"),
+    ("kami di sekap di lantai 3", "held"),
     ("we are locked in the building", "held"),
     ("i am being held against my will", "held"),
     ("we cannot leave the compound", "held"),
@@ -36,6 +37,8 @@ URGENT: list[tuple[str, str]] = [
     ("kami disiksa kalau gak dapat target", "violence"),
     ("dia ditampar terus ditendang", "violence"),
     ("disetrm", "violence"),
+    ("sy di pukul", "violence"),
+    ("dipukil trs tiap hari", "violence"),
     ("they beat me", "violence"),
     ("electric shock if we miss the target", "violence"),
     # threatened, sold
@@ -102,6 +105,9 @@ CALM: list[str] = [
     "can i work with a tourist visa",
     "where is the indonesian embassy",
     "tolong info syarat e-visa dong makasih",
+    "denda overstay dibayar dimana",
+    "gaji sy ditahan perusahaan",
+    "sy tinggal di kompleks apartemen",
 ]
 
 
