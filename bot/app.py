@@ -12,6 +12,7 @@ from typing import Any
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot.commands import CommandRegistry, publish_commands
 from bot.config import Settings
@@ -28,6 +29,7 @@ from bot.handlers import (
     officer_commands,
     officers,
     offers,
+    privacy,
     questions,
 )
 from bot.danger import DangerDetector
@@ -39,6 +41,7 @@ from bot.queue.dispatcher import Dispatcher
 from bot.render import Renderer
 from bot.search import QuestionIndex
 from bot.storage.persistence import SqlitePersistence
+from bot.tracking import TrackingBot
 from bot.transport.offline import OfflineBotAPI, OfflineRequest
 
 log = logging.getLogger(__name__)
@@ -74,24 +77,36 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
     persistence = SqlitePersistence(lambda: services.db)
+    if api is not None:
+        bot = TrackingBot(
+            OFFLINE_TOKEN, base_url=settings.base_url, request=OfflineRequest(api),
+            get_updates_request=OfflineRequest(api), defaults=defaults,
+        )  # fmt: skip
+    else:
+        assert settings.bot_token is not None, "checked by Settings.require_for_run"
+        bot = TrackingBot(
+            settings.bot_token, base_url=settings.base_url,
+            request=HTTPXRequest(connection_pool_size=64), get_updates_request=HTTPXRequest(),
+            defaults=defaults, rate_limiter=AIORateLimiter(max_retries=2),
+        )  # fmt: skip
     builder: Any = (
         ApplicationBuilder()
         .application_class(KawanApplication)
         .context_types(ContextTypes(context=KawanContext))
-        .defaults(defaults)
-        .base_url(settings.base_url)
+        .bot(bot)
         .persistence(persistence)
         .post_init(start_services)
         .post_stop(stop_services)
         .concurrent_updates(False)
     )
-    if api is not None:
-        builder = builder.token(OFFLINE_TOKEN).request(OfflineRequest(api))
-        builder = builder.get_updates_request(OfflineRequest(api))
-    else:
-        builder = builder.token(settings.bot_token).rate_limiter(AIORateLimiter(max_retries=2))
     app: KawanApplication = builder.build()
     app.services = services
+
+    async def note_sent(chat_id: int, message_id: int) -> None:
+        if services.repos is not None:
+            await services.repos.messages.record(chat_id, message_id, "out")
+
+    bot.note_private_messages(note_sent)
     _register_features(app, services.commands)
     return app
 
@@ -108,6 +123,7 @@ def _register_features(app: KawanApplication, registry: CommandRegistry) -> None
     offers.register(app, registry)
     guides.register(app, registry)
     emergency.register(app, registry)
+    privacy.register(app, registry)
     officers.register(app, registry)
     officer_commands.register(app, registry)
     questions.register(app, registry)

@@ -48,7 +48,7 @@ def emergency_screen(t: Translator, context: KawanContext) -> Screen:
     rows = (
         ((t("📍 Send KBRI's location"), "e:venue"),),
         ((t("✍️ Send a help request"), "h:self"),),
-        ((t("📞 All numbers"), "g:nomor-darurat:0"),),
+        ((t("📞 All numbers"), "g:nomor-darurat:0"), (t("🧹 Erase this chat"), "p:wipe")),
         nav_row(t),
     )
     return Screen(text, rows)

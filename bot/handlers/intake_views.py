@@ -73,5 +73,5 @@ def acknowledgement_screen(context: KawanContext, case: Case) -> Screen:
         never_first=case.contact_policy == "never_first",
         first=first_contacts(context.services.content, t.locale),
     )  # fmt: skip
-    rows = (((t("📋 My requests"), "h:status"),), nav_row(t))
+    rows = (((t("📋 My requests"), "h:status"), (t("🧹 Erase this chat"), "p:wipe")), nav_row(t))
     return Screen(text, rows)

@@ -7,11 +7,12 @@ import logging
 from collections import defaultdict
 from typing import Any
 
+from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot.config import Settings
-from bot.context import KawanContext
+from bot.context import KawanContext, Services
 from bot.queue.cards import officers_translator
 from bot.storage.models import NewOutbox
 
@@ -62,11 +63,16 @@ async def remind_unclaimed(context: KawanContext) -> int:
 
 
 async def auto_delete(context: KawanContext) -> int:
-    """Delete messages of users who chose auto-delete, once they are older than their setting."""
-    repos = context.services.repos
+    """Job: delete messages of users who chose auto-delete, once older than their setting."""
+    return await delete_due(context.services, context.bot, dt.datetime.now(dt.UTC))
+
+
+async def delete_due(services: Services, bot: Bot, now: dt.datetime) -> int:
+    """Delete (both sides) the messages due for auto-delete at `now`; returns how many."""
+    repos = services.repos
     if repos is None:
         return 0
-    due = await repos.messages.due_for_autodelete(limit=500)
+    due = await repos.messages.due_for_autodelete(now=now, limit=500)
     by_chat: dict[int, list[int]] = defaultdict(list)
     for message in due:
         by_chat[message.chat_id].append(message.message_id)
@@ -74,7 +80,7 @@ async def auto_delete(context: KawanContext) -> int:
         for start in range(0, len(ids), 100):  # deleteMessages takes at most 100 ids
             chunk = ids[start : start + 100]
             try:
-                await context.bot.delete_messages(chat_id, chunk)
+                await bot.delete_messages(chat_id, chunk)
             except TelegramError as exc:
                 log.info("auto-delete in one chat failed (%s)", type(exc).__name__)
             await repos.messages.forget(chat_id, chunk)

@@ -1,0 +1,134 @@
+"""Discreet mode and data rights: /hapus, auto-delete, /datasaya, /hapusdata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.commands import N_, CommandRegistry
+from bot.context import KawanContext
+from bot.handlers.screens import Screen, answer_query, nav_row, show
+from bot.queue.cards import officers_translator
+from bot.render import split_html
+from bot.storage.models import NewOutbox
+
+log = logging.getLogger(__name__)
+
+DELETE_WINDOW = dt.timedelta(hours=48)  # bots may delete private messages this young
+AUTO_DELETE_CHOICES = (5, 30, 120)  # minutes
+
+
+def wipe_screen(context: KawanContext) -> Screen:
+    """Explain /hapus, offer it, and offer auto-delete."""
+    t = context.t
+    current = context.user_record.autodelete_minutes if context.user_record else None
+    text = context.services.renderer.render("wipe.html.j2", t, current=current)
+    auto = tuple((t("%(n)s min", n=m), f"p:auto:{m}") for m in AUTO_DELETE_CHOICES)
+    rows = (
+        ((t("🧹 Yes, erase this chat now"), "p:wipe:yes"),),
+        (*auto, (t("Off"), "p:auto:0")),
+        nav_row(t),
+    )
+    return Screen(text, rows)
+
+
+async def wipe_command(update: Update, context: KawanContext) -> None:
+    """/hapus and the "Hapus jejak" button: confirm first."""
+    await answer_query(update)
+    await show(update, context, wipe_screen(context))
+
+
+async def wipe_chat(context: KawanContext, chat_id: int) -> int:
+    """Delete every tracked message of both sides younger than 48 hours; returns how many."""
+    repos = context.services.repos
+    assert repos is not None
+    ids = await repos.messages.recent(chat_id, dt.datetime.now(dt.UTC) - DELETE_WINDOW)
+    for start in range(0, len(ids), 100):  # deleteMessages takes at most 100 ids
+        chunk = ids[start : start + 100]
+        try:
+            await context.bot.delete_messages(chat_id, chunk)
+        except TelegramError as exc:  # some may be gone already; Telegram skips what it can't
+            log.info("deleting a chunk failed (%s)", type(exc).__name__)
+    await repos.messages.forget(chat_id, ids)
+    return len(ids)
+
+
+async def on_wipe_confirmed(update: Update, context: KawanContext) -> None:
+    """Erase the conversation on both sides; leave nothing behind (not even a confirmation)."""
+    await answer_query(update, context.t("Erasing…"))
+    if update.effective_chat is not None:
+        await wipe_chat(context, update.effective_chat.id)
+
+
+async def on_auto_delete(update: Update, context: KawanContext) -> None:
+    """p:auto:<minutes>: Kawan deletes the chat's messages after that long (0 = off)."""
+    data = str(update.callback_query.data if update.callback_query else "")
+    minutes = int(data.rsplit(":", 1)[-1]) if data.rsplit(":", 1)[-1].isdigit() else -1
+    repos, user = context.services.repos, update.effective_user
+    if repos is None or user is None or (minutes not in AUTO_DELETE_CHOICES and minutes != 0):
+        await answer_query(update)
+        return
+    record = await repos.users.set_autodelete(user.id, minutes or None)
+    context.user_record = record
+    t = context.t
+    await answer_query(update, t("Auto-delete: %(n)s min", n=minutes) if minutes else t("Auto-delete off"))
+    await show(update, context, wipe_screen(context))
+
+
+async def my_data(update: Update, context: KawanContext) -> None:
+    """/datasaya: everything stored about me, as stored (escaped), in as many messages as needed."""
+    repos, user, chat = context.services.repos, update.effective_user, update.effective_chat
+    if repos is None or user is None or chat is None:
+        return
+    data = await repos.privacy.personal_data(user.id)
+    dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    text = context.services.renderer.render("my_data.html.j2", context.t, dump=dump, cases=len(data["cases"]))
+    for part in split_html(text, 4000):
+        await context.bot.send_message(chat.id, part)
+
+
+async def erase_command(update: Update, context: KawanContext) -> None:
+    """/hapusdata: ask for confirmation first."""
+    t = context.t
+    text = context.services.renderer.render("erase.html.j2", t)
+    rows = (((t("🗑 Yes, erase my data"), "p:erase:yes"),), nav_row(t))
+    await show(update, context, Screen(text, rows))
+
+
+async def on_erase_confirmed(update: Update, context: KawanContext) -> None:
+    """Erase personal data, withdraw consent, tell the officers' side; keep anonymous shells."""
+    await answer_query(update)
+    repos, user = context.services.repos, update.effective_user
+    if repos is None or user is None:
+        return
+    open_cases = [c for c in await repos.cases.list_for_user(user.id, limit=100) if c.is_open]
+    erased = await repos.privacy.erase_user(user.id)
+    if context.user_data is not None:
+        context.user_data.clear()  # half-filled requests (also deleted from storage)
+    group = context.services.settings.officers_chat_id
+    if group is not None:
+        ot = officers_translator(context.services)
+        for case in open_cases:
+            text = ot("🗑 %(ref)s: the citizen erased their data and withdrew consent. Do not contact them about this case.", ref=case.ref)
+            await repos.outbox.enqueue(NewOutbox(kind="notice", target_chat_id=group, case_id=case.id, payload={"text": text}))
+        if context.services.dispatcher is not None:
+            context.services.dispatcher.wake()
+    t = context.t
+    text = t("Your personal data has been erased (%(n)s request(s)). Consent withdrawn. /hapus also clears this chat.", n=len(erased))
+    await show(update, context, Screen(text, (nav_row(t),)))
+
+
+def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
+    """Wire discreet mode and data rights."""
+    registry.add(app, "hapus", wipe_command, N_("Erase this chat on both sides"), aliases=("wipe",))
+    registry.add(app, "datasaya", my_data, N_("See what Kawan stores about you"), aliases=("mydata",))
+    registry.add(app, "hapusdata", erase_command, N_("Erase your personal data"), aliases=("erasedata",))
+    app.add_handler(CallbackQueryHandler(wipe_command, pattern=r"^p:wipe$"))
+    app.add_handler(CallbackQueryHandler(on_wipe_confirmed, pattern=r"^p:wipe:yes$"))
+    app.add_handler(CallbackQueryHandler(on_auto_delete, pattern=r"^p:auto:\d{1,4}$"))
+    app.add_handler(CallbackQueryHandler(on_erase_confirmed, pattern=r"^p:erase:yes$"))

@@ -1,0 +1,195 @@
+"""One aiosqlite connection: owner-only file, WAL, numbered migrations, serialised transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.schema import MigrationError, load_migrations, migrate
+from bot.storage.timestamps import format_utc, parse_utc, parse_utc_or_none, stamp
+
+__all__ = ["Database", "format_utc", "parse_utc", "parse_utc_or_none", "stamp"]
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | Mapping[str, Any]
+OWNER_ONLY = 0o600
+BUSY_TIMEOUT_MS = 5000
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file owner-only before SQLite does (its default honours umask)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, OWNER_ONLY)
+    try:
+        # Also tightens a file that already existed: it holds people in danger.
+        os.fchmod(fd, OWNER_ONLY)
+    finally:
+        os.close(fd)
+
+
+def _restrict_sidecars(path: Path) -> None:
+    """SQLite copies the main file's mode to -wal/-shm; this makes sure of it."""
+    for suffix in ("-wal", "-shm"):
+        sidecar = path.with_name(path.name + suffix)
+        if sidecar.exists():
+            os.chmod(sidecar, OWNER_ONLY)
+
+
+class Database:
+    """The single connection. Statements outside a transaction wait for any open one."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._savepoints = 0
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path, *, migrations: Traversable | None = None) -> Database:
+        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        path = Path(path)
+        _create_private_file(path)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            row = await (await conn.execute("PRAGMA journal_mode=WAL")).fetchone()
+            if row is None or str(row[0]).lower() != "wal":
+                raise MigrationError(f"{path}: WAL journal mode is not available")
+            for pragma in (
+                "PRAGMA synchronous=NORMAL",
+                "PRAGMA foreign_keys=ON",
+                f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+                # Erased personal data must not linger in free pages of the file.
+                "PRAGMA secure_delete=ON",
+            ):
+                await conn.execute(pragma)
+            db = cls(conn, path)
+            await migrate(db, load_migrations(migrations))
+        except BaseException:
+            await conn.close()
+            raise
+        _restrict_sidecars(path)
+        return db
+
+    async def close(self) -> None:
+        """Wait for any open transaction, then close the connection."""
+        if self._closed:
+            return
+        async with self._lock:
+            self._closed = True
+            try:
+                await self._conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                log.warning("PRAGMA optimize failed on close", exc_info=True)
+            await self._conn.close()
+
+    def _owns_transaction(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection, once no other task has a transaction open on it."""
+        if self._owns_transaction():
+            yield self._conn
+        else:
+            async with self._lock:
+                yield self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error); nested use becomes a savepoint.
+
+        The transaction belongs to the current task: awaiting another task's database work
+        inside it would deadlock.
+        """
+        if self._owns_transaction():
+            async with self._savepoint():
+                yield
+            return
+        async with self._lock:
+            self._owner = asyncio.current_task()
+            try:
+                # IMMEDIATE takes the write lock now, so a second process (the CLI) waits
+                # on busy_timeout instead of failing mid-transaction on a lock upgrade.
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    await self._rollback("ROLLBACK")
+                    raise
+            finally:
+                self._owner = None
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[None]:
+        self._savepoints += 1
+        name = f"kawan_sp{self._savepoints}"
+        await self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await self._rollback(f"ROLLBACK TO {name}")
+            await self._conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            await self._conn.execute(f"RELEASE {name}")
+        finally:
+            self._savepoints -= 1
+
+    async def _rollback(self, statement: str) -> None:
+        try:
+            await self._conn.execute(statement)
+        except sqlite3.Error:
+            # SQLite may already have rolled back (disk full, I/O error); the original
+            # exception is the one worth raising.
+            log.warning("%s failed", statement, exc_info=True)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        async with self._turn() as conn, conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run one INSERT; the new row's id."""
+        async with self._turn() as conn, conn.execute(sql, params) as cursor:
+            if cursor.lastrowid is None:
+                raise sqlite3.OperationalError("INSERT did not produce a row id")
+            return cursor.lastrowid
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for each parameter row (wrap in transaction() for speed)."""
+        async with self._turn() as conn:
+            await conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """The first row of a query, or None."""
+        async with self._turn() as conn, conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """All rows of a query."""
+        async with self._turn() as conn:
+            return list(await conn.execute_fetchall(sql, params))
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the main file and truncate it; False if a reader kept it busy."""
+        row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+        return row is not None and row[0] == 0
