@@ -128,11 +128,13 @@ class GuideIndex:
         }
         # A concept word written as a root ("tahan") matches all its forms; an inflected one
         # ("penempatan") only itself, so it cannot collide with its root ("tempat kerja").
-        self.concepts: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
-        for phrase, means in lexicon.concepts:
-            keys = tuple(_concept_key(w, self.stem(w)) for w in self._words(phrase))
-            stems = tuple(self.stem(w) for w in self._words(means))
-            self.concepts[keys[0]].append((keys, stems))
+        self.concepts: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], float]]]
+        self.concepts = defaultdict(list)
+        for concept in lexicon.concepts:
+            keys = tuple(_concept_key(w, self.stem(w)) for w in self._words(concept.phrase))
+            stems = tuple(self.stem(w) for w in self._words(concept.means))
+            weight = CONCEPT_WEIGHT if concept.weight is None else concept.weight
+            self.concepts[keys[0]].append((keys, stems, weight))
         # Multi-word keywords ("denda overstay", "embassy address") are precise: a question
         # that contains one earns its guide a bonus on top of the single-word scores.
         self.phrases: list[list[tuple[str, ...]]] = []
@@ -197,7 +199,7 @@ class GuideIndex:
                 continue
             content.append(stem)
             # "2 bulan" says little about the topic; "117" (a phone number) still matches.
-            if word.isdigit() or word in self.lexicon.weak:
+            if word.isdigit() or word in self.lexicon.weak or stem in self.lexicon.weak:
                 weight *= WEAK_WEIGHT
             else:
                 typed.add(stem)
@@ -205,14 +207,17 @@ class GuideIndex:
         implied: set[str] = set()
         bare = [_without_clitic(w) for w in words]
         for i, (word, stem) in enumerate(zip(bare, seq, strict=True)):
-            for phrase, means in (*self.concepts.get(stem, ()), *self.concepts.get("=" + word, ())):
+            for phrase, means, weight in (
+                *self.concepts.get(stem, ()),
+                *self.concepts.get("=" + word, ()),
+            ):
                 if _follows(seq, bare, i, phrase):
                     for term in means:
                         if term in self.lexicon.stopwords:
                             continue
                         if term not in terms:
                             implied.add(term)
-                        terms[term] = max(CONCEPT_WEIGHT, terms.get(term, 0.0))
+                        terms[term] = max(weight, terms.get(term, 0.0))
         asks = frozenset(w for w in words if w in self.lexicon.question_words)
         return _Query(terms, frozenset(typed), frozenset(implied), asks, content)
 

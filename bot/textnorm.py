@@ -36,10 +36,11 @@ class Token:
 
 @dataclass(frozen=True)
 class Concept:
-    """Phrases (already normalised and stemmed) that imply the words in `means`."""
+    """A phrase (normalised words) that implies the words in `means`, at `weight`."""
 
-    phrases: tuple[tuple[str, ...], ...]
+    phrase: tuple[str, ...]
     means: tuple[str, ...]
+    weight: float | None  # None: the search's default concept weight
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Lexicon:
     question_words: frozenset[str]  # "berapa", "di mana": pick the section that answers that
     # Multi-word `words` ("tidak tahan" → "tidak kuat"), by first word, longest first.
     phrases: Mapping[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
-    concepts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # raw phrases → means
+    concepts: tuple[Concept, ...]
 
 
 def raw_tokens(text: str) -> list[Token]:
@@ -162,15 +163,15 @@ def _lexicon(locale: str, raw: Any, where: str) -> Lexicon:
     for item in raw.get("concepts") or ():
         if not isinstance(item, Mapping) or not item.get("phrases") or not item.get("means"):
             raise ValueError(f"{where}: every concept needs `phrases` and `means`")
-        phrases = tuple(_phrase_words(str(p)) for p in item["phrases"])
-        concepts.append((phrases, _phrase_words(str(item["means"]))))
-    for phrases, _ in concepts:
-        for phrase in phrases:
+        means = _phrase_words(str(item["means"]))
+        weight = float(item["weight"]) if item.get("weight") is not None else None
+        for raw_phrase in item["phrases"]:
+            phrase = _phrase_words(str(raw_phrase))
             if not phrase:
-                raise ValueError(f"{where}: empty concept phrase")
-    flat = tuple((phrase, means) for phrases, means in concepts for phrase in phrases)
+                raise ValueError(f"{where}: empty concept phrase in `{item['means']}`")
+            concepts.append(Concept(phrase, means, weight))
     frozen = {first: tuple(found) for first, found in multi.items()}
-    return Lexicon(locale, words, stop, weak, asks, frozen, flat)
+    return Lexicon(locale, words, stop, weak, asks, frozen, tuple(concepts))
 
 
 def _word_set(raw: Mapping[str, Any], key: str, where: str) -> frozenset[str]:
