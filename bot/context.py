@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ class Services:
     repos: Repositories | None = None
     dispatcher: Dispatcher | None = None
     flood: FloodGuard = field(default_factory=FloodGuard)
+    errors: deque[str] = field(default_factory=lambda: deque(maxlen=100))
     extras: dict[str, Any] = field(default_factory=dict)
 
 

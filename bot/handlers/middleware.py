@@ -63,6 +63,8 @@ async def on_error(update: object, context: KawanContext) -> None:
         log.info("update %s: the user blocked the bot", update_id)
         return
     log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
+    # Kept (bounded) for tests, benchmarks and a future /health: names only, no content.
+    context.services.errors.append(type(error).__name__)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":

@@ -10,7 +10,7 @@ from telegram import Bot, Update
 
 from bot.transport.offline import OfflineBotAPI
 
-MEDIA_KINDS = ("photo", "sticker", "voice", "video", "document", "location", "contact", "poll")
+MEDIA_KINDS = ("photo", "sticker", "voice", "video", "document", "location", "contact", "dice")
 
 
 @dataclass(frozen=True)
@@ -155,10 +155,7 @@ def _media(kind: str, location: tuple[float, float] | None) -> dict[str, Any]:
         return {"document": {**file, "file_name": "scan.pdf", "mime_type": "application/pdf"}}
     if kind == "contact":
         return {"contact": {"phone_number": "+620000000", "first_name": "X"}}
-    if kind == "poll":
-        poll = {"id": "1", "question": "?", "options": [], "total_voter_count": 0,
-                "is_closed": False, "is_anonymous": True, "type": "regular",
-                "allows_multiple_answers": False}  # fmt: skip
-        return {"poll": poll}
+    if kind == "dice":
+        return {"dice": {"emoji": "🎲", "value": 3}}
     lat, lon = location or (11.56, 104.92)
     return {"location": {"latitude": lat, "longitude": lon}}

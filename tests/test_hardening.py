@@ -1,0 +1,171 @@
+"""Hostile and odd input: injections come out inert, fuzzed updates never crash the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.context import KawanApplication
+from bot.logfilter import RedactingFilter
+from bot.transport.driver import ChatDriver
+from bot.transport.offline import OfflineBotAPI
+from bot.transport.updates import MEDIA_KINDS, Person, UpdateFactory
+from conftest import OFFICER, OFFICERS_CHAT
+
+SENTINEL = "<i>zz9</i>"
+INJECTIONS = (
+    '<a href="javascript:alert(1)">klik</a>',
+    "</b></i><b>bold?",
+    "&amp; &lt;script&gt; &#60; & <",
+    "'); DROP TABLE cases; --",
+    '" OR 1=1 --',
+    "<tg-spoiler>rahasia</tg-spoiler> **tebal** _miring_ `kode`",
+    "\u202eRTL override\u202c \u0000 \x07 bell",
+    SENTINEL,
+)
+
+
+def _outgoing_texts(api: OfflineBotAPI) -> list[str]:
+    return [str(p.get("text") or p.get("caption") or "") for _, p in api.calls]
+
+
+async def test_injection_corpus_comes_out_inert_everywhere(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver, officer: ChatDriver
+) -> None:
+    payload = " | ".join(INJECTIONS)
+    await citizen.send("/keluarga")
+    await citizen.send(payload[:100])
+    await citizen.send(payload[:60])
+    await citizen.send(payload[:200])
+    await citizen.send(payload[:200])
+    await citizen.send("A123")
+    await citizen.press("i:category:missing")
+    await citizen.press("i:contact:any")
+    await citizen.send(payload)
+    await citizen.press("i:attach:done")
+    await citizen.press("i:consent:yes")
+    await citizen.press("i:confirm:yes")
+    assert app.services.dispatcher is not None
+    await app.services.dispatcher.settle()
+    thread = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]["message_thread_id"]
+    await officer.send(payload, thread_id=thread)
+    await citizen.send(payload)
+    await citizen.send(payload)  # a question, too
+    await app.services.dispatcher.settle()
+    assert not app.services.errors, list(app.services.errors)
+    assert all(SENTINEL not in text for text in _outgoing_texts(api))
+    shown = " ".join(api.visible_texts(OFFICERS_CHAT) + api.visible_texts(citizen.chat_id))
+    assert "DROP TABLE cases" in shown and "<i>zz9</i>" in shown  # shown as text, not markup
+    assert app.services.repos is not None and await app.services.repos.cases.count_open() == 1
+
+
+_texts = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(INJECTIONS),
+    st.text(alphabet=st.sampled_from("<>&\"'/*_`[]()#!\n\u202e\u200f😀🇮🇩 abcKWN-0123"), max_size=120),
+    st.sampled_from(["tolong saya disekap", "brp denda overstay", "gaji 15jt kamboja", "halo"]),
+)
+_callbacks = st.one_of(
+    st.text(min_size=1, max_size=64).filter(lambda s: len(s.encode()) <= 64),
+    st.builds(lambda p, s: p + s, st.sampled_from(["m:", "g:", "l:", "i:", "c:", "h:", "o:", "p:", "a:", "e:"]),
+              st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789:-_", max_size=30)),
+)  # fmt: skip
+_commands = st.builds(
+    lambda c, a: f"/{c} {a}".strip(),
+    st.sampled_from(["start", "menu", "darurat", "bantuan", "keluarga", "cek", "status", "hapus",
+                     "datasaya", "hapusdata", "bahasa", "batal", "antrian", "kasus", "catatan",
+                     "statistik", "ekspor", "blokir", "buka", "idgrup", "nope"]),
+    st.text(max_size=40),
+)  # fmt: skip
+_updates = st.one_of(
+    st.tuples(st.just("text"), st.integers(1, 6), _texts),
+    st.tuples(st.just("command"), st.integers(1, 6), _commands),
+    st.tuples(st.just("callback"), st.integers(1, 6), _callbacks),
+    st.tuples(st.just("media"), st.integers(1, 6), st.sampled_from(MEDIA_KINDS)),
+    st.tuples(st.just("edit"), st.integers(1, 6), _texts),
+    st.tuples(st.just("forward"), st.integers(1, 6), _texts),
+    st.tuples(st.just("group"), st.integers(0, 6), st.one_of(_texts, _commands)),
+)
+
+
+async def _push(app: KawanApplication, api: OfflineBotAPI, factory: UpdateFactory, spec: tuple[str, int, str]) -> None:
+    kind, who, value = spec
+    person = OFFICER if who == 0 else Person(id=200_000 + who, first_name=f"U{who}", language_code=("id", "en", None)[who % 3])
+    if kind in ("text", "command"):
+        update = factory.message(person, value or ".")
+    elif kind == "callback":
+        update = factory.callback(person, value)
+    elif kind == "media":
+        update = factory.message(person, kind=value, caption=None)
+    elif kind == "edit":
+        last = max(api.chat(person.id).messages, default=None)
+        update = factory.edited(person, last or 1, value or ".")
+    elif kind == "forward":
+        update = factory.message(person, value or ".", forwarded=True)
+    else:
+        update = factory.message(person, value or ".", chat_id=OFFICERS_CHAT, thread_id=None)
+    await app.process_update(update)
+
+
+def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        api = OfflineBotAPI()
+        api.chat(OFFICERS_CHAT, type="supergroup", title="piket", is_forum=True).members[OFFICER.id] = "administrator"
+        app = build_application(Settings(database_path=tmp_path / "fuzz.sqlite3", officers_chat_id=OFFICERS_CHAT), api=api)
+        async with running(app):
+            factory = UpdateFactory(api, app.bot)
+            loop = asyncio.get_running_loop()
+            done = 0
+
+            @settings(max_examples=2500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+            @given(_updates)
+            def run(spec: Any) -> None:
+                nonlocal done
+                # Hypothesis is synchronous; each example runs on this loop in a worker thread.
+                asyncio.run_coroutine_threadsafe(_push(app, api, factory, spec), loop).result(30)
+                done += 1
+
+            await loop.run_in_executor(None, run)
+            assert app.services.dispatcher is not None
+            await app.services.dispatcher.settle()
+            assert done >= 2500
+            assert not app.services.errors, list(app.services.errors)
+            assert all(SENTINEL not in text for text in _outgoing_texts(api))
+
+    asyncio.run(scenario())
+
+
+def test_log_filter_redacts_tokens_numbers_and_locations(caplog) -> None:  # type: ignore[no-untyped-def]
+    token = "123456789:AAHsecretsecretsecretsecretsecret0123"
+    redactor = RedactingFilter((token,))
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "POST https://api.telegram.org/bot%s/x from %s at %s", (token, "+855 12 813 282", "11.556312, 104.928211"), None)
+    redactor.filter(record)
+    text = record.getMessage()
+    assert token not in text and "813 282" not in text and "104.928211" not in text
+    try:
+        raise ValueError(f"boom {token} +62 812 3456 7890")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    redactor.filter(record)
+    assert record.exc_text is not None and token not in record.exc_text and "3456 7890" not in record.exc_text
+
+
+async def test_logs_of_a_whole_conversation_carry_no_message_text(
+    app: KawanApplication, citizen: ChatDriver, caplog  # type: ignore[no-untyped-def]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = "Rahasia Sekali Namaku Wati di Poipet"
+    await citizen.send(secret)
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:other")
+    await citizen.press("i:safe:yes")
+    await citizen.send(secret)
+    assert secret not in caplog.text and "Wati" not in caplog.text
