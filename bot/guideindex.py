@@ -31,6 +31,7 @@ SCORE_SCALE = 6.0  # raw score at which relevance reaches 1 - 1/e
 # COVERAGE_WORDS) must be in its title, keywords or headings, else the score shrinks towards
 # COVERAGE_FLOOR times relevance. Both calibrated on questions vs greetings and off-topic text.
 COVERAGE_WORDS, COVERAGE_FLOOR = 3, 0.3
+UNANSWERED_SHARE = 0.5  # a question on a subject no guide covers keeps half its score
 MAX_TOKENS = 200  # a pasted essay should not cost more than a question
 _MEMO_LIMIT = 50_000
 
@@ -57,6 +58,7 @@ class _Query:
     typed: frozenset[str]  # the topic words the person actually typed
     implied: frozenset[str]  # words only the concepts added
     asks: frozenset[str]  # question words ("berapa", "di mana")
+    unanswered: bool  # mentions a subject no guide covers
     seq: Sequence[str]  # stems of the typed words in order, stop words left out
 
 
@@ -138,18 +140,17 @@ class GuideIndex:
         # Multi-word keywords ("denda overstay", "embassy address") are precise: a question
         # that contains one earns its guide a bonus on top of the single-word scores.
         self.phrases: list[list[tuple[str, ...]]] = []
+        stop = self.lexicon.stopwords
         for guide in self.guides:
-            found = {tuple(self._content_stems(k)) for k in guide.keywords}
+            found = {
+                tuple(self.stem(w) for w in self._words([k]) if w not in stop)
+                for k in guide.keywords
+            }
             self.phrases.append(sorted(p for p in found if len(p) >= 2))
         self._resolved: dict[str, tuple[str, float]] = {}
 
     def _asks(self, text: str) -> frozenset[str]:
-        words = normalise(text, self.lexicon)
-        return frozenset(t.text for t in words if t.text in self.lexicon.question_words)
-
-    def _content_stems(self, text: str) -> list[str]:
-        words = normalise(text, self.lexicon)
-        return [self.stem(t.text) for t in words if t.text not in self.lexicon.stopwords]
+        return frozenset(w for w in self._words([text]) if w in self.lexicon.question_words)
 
     def _words(self, words: Iterable[str]) -> list[str]:
         return [x.text for t in words for x in normalise(t, self.lexicon)]
@@ -207,10 +208,8 @@ class GuideIndex:
         implied: set[str] = set()
         bare = [_without_clitic(w) for w in words]
         for i, (word, stem) in enumerate(zip(bare, seq, strict=True)):
-            for phrase, means, weight in (
-                *self.concepts.get(stem, ()),
-                *self.concepts.get("=" + word, ()),
-            ):
+            found = self.concepts.get(stem, []) + self.concepts.get("=" + word, [])
+            for phrase, means, weight in found:
                 if _follows(seq, bare, i, phrase):
                     for term in means:
                         if term in self.lexicon.stopwords:
@@ -219,7 +218,8 @@ class GuideIndex:
                             implied.add(term)
                         terms[term] = max(weight, terms.get(term, 0.0))
         asks = frozenset(w for w in words if w in self.lexicon.question_words)
-        return _Query(terms, frozenset(typed), frozenset(implied), asks, content)
+        unanswered = any(w in self.lexicon.unanswered for w in (*words, *seq))
+        return _Query(terms, frozenset(typed), frozenset(implied), asks, unanswered, content)
 
     def _phrase_bonus(self, pos: int, query: _Query, where: Mapping[str, list[int]]) -> float:
         """Bonus for the guide's multi-word keywords found close together in the question."""
@@ -268,6 +268,8 @@ class GuideIndex:
         typed = query.typed
         covered = sum(1 for t in typed if t in about) / max(1, min(len(typed), COVERAGE_WORDS))
         factor = COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * min(1.0, covered)
+        if query.unanswered:
+            factor *= UNANSWERED_SHARE
         return [
             Ranked(self.guides[pos], section, factor * (1 - math.exp(-raw / SCORE_SCALE)))
             for raw, pos, section in ranked[:limit]

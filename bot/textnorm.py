@@ -52,6 +52,7 @@ class Lexicon:
     stopwords: frozenset[str]
     weak: frozenset[str]  # words that say little about the topic ("bulan", "kamboja")
     question_words: frozenset[str]  # "berapa", "di mana": pick the section that answers that
+    unanswered: frozenset[str]  # subjects no guide covers ("jenazah"): say "not sure"
     # Multi-word `words` ("tidak tahan" → "tidak kuat"), by first word, longest first.
     phrases: Mapping[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
     concepts: tuple[Concept, ...]
@@ -159,6 +160,7 @@ def _lexicon(locale: str, raw: Any, where: str) -> Lexicon:
             multi.setdefault(key[0], []).append((key, normal))
     stop, weak = _word_set(raw, "stopwords", where), _word_set(raw, "weak", where)
     asks = _word_set(raw, "question_words", where)
+    unanswered = _word_set(raw, "unanswered", where)
     concepts = []
     for item in raw.get("concepts") or ():
         if not isinstance(item, Mapping) or not item.get("phrases") or not item.get("means"):
@@ -171,7 +173,7 @@ def _lexicon(locale: str, raw: Any, where: str) -> Lexicon:
                 raise ValueError(f"{where}: empty concept phrase in `{item['means']}`")
             concepts.append(Concept(phrase, means, weight))
     frozen = {first: tuple(found) for first, found in multi.items()}
-    return Lexicon(locale, words, stop, weak, asks, frozen, tuple(concepts))
+    return Lexicon(locale, words, stop, weak, asks, unanswered, frozen, tuple(concepts))
 
 
 def _word_set(raw: Mapping[str, Any], key: str, where: str) -> frozenset[str]:
