@@ -67,12 +67,14 @@ def export(
 async def _export_rows(
     settings: Settings, start: dt.date, end: dt.date, redact: bool
 ) -> list[dict[str, object]]:
+    from bot.queue.jobs import day_range
     from bot.storage.db import Database
     from bot.storage.repos import Repositories
 
     db = await Database.open(settings.database_path)
     try:
-        return await Repositories.build(db).reports.export_rows(start, end, redact=redact)
+        since, until = day_range(start, end)
+        return await Repositories.build(db).reports.export_rows(since, until, redact=redact)
     finally:
         await db.close()
 

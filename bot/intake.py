@@ -178,7 +178,8 @@ class Draft:
         """The step awaiting an answer, or None when every question is answered."""
         while self.step < len(self.steps):
             step = self.steps[self.step]
-            if step.key == "safe_hours" and self.answers.get("contact") != "safe_hours":
+            skip_hours = step.key == "safe_hours" and self.answers.get("contact") != "safe_hours"
+            if skip_hours or step.key in self.answers:  # answered already (or preset)
                 self.step += 1
                 continue
             return step

@@ -218,3 +218,83 @@ async def test_forged_officer_actions_from_a_non_member_change_nothing(
     await citizen.callback(f"c:closeok:{case.id}")
     again = await app.services.repos.cases.get_by_id(case.id)
     assert again is not None and again.status == "baru"
+
+
+async def test_a_message_after_close_offers_a_new_linked_request_instead_of_reopening(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver, officer: ChatDriver
+) -> None:
+    first = await submit_self_request(citizen)
+    await settle(app)
+    await officer.press("c:close:")
+    await officer.press("c:closeok:")
+    await settle(app)
+    await citizen.send("Paspor saya masih ditahan, tolong bantu lagi")
+    assert first in citizen.text
+    assert app.services.repos is not None
+    old = await app.services.repos.cases.get_by_ref(first)
+    assert old is not None and old.status == "selesai"  # not silently reopened
+    await citizen.press("h:followup")
+    await citizen.press("i:category:passport")
+    await citizen.press("i:safe:yes")
+    await citizen.send("Phnom Penh")
+    await citizen.press("i:contact:any")
+    await citizen.press("i:attach:done")  # the description came from the message itself
+    await citizen.press("i:consent:yes")
+    await citizen.press("i:confirm:yes")
+    second = REF.search(citizen.text)
+    assert second and second.group(0) != first
+    new = await app.services.repos.cases.get_by_ref(second.group(0))
+    assert new is not None and new.linked_case_id == old.id
+    assert new.description == "Paspor saya masih ditahan, tolong bantu lagi"
+    await settle(app)
+    assert f"{first}" in api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"]
+
+
+async def test_officer_commands_queue_case_stats_export_block(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver, officer: ChatDriver
+) -> None:
+    ref = await submit_self_request(citizen)
+    await settle(app)
+    await officer.send("/antrian")
+    assert ref in officer.text
+    await officer.send(f"/kasus {ref.lower()}")
+    assert ref in officer.text and "created" in officer.text
+    await officer.send(f"/catatan {ref} cek ke imigrasi")
+    assert app.services.repos is not None
+    case = await app.services.repos.cases.get_by_ref(ref)
+    assert case is not None
+    assert any(e.kind == "note" for e in await app.services.repos.cases.events(case.id))
+    await officer.send("/statistik")
+    assert "1" in officer.text
+    await officer.send("/ekspor")
+    document = api.sent("sendDocument", chat_id=OFFICERS_CHAT)
+    assert document and "1" in document[0]["caption"]
+    await officer.send(f"/blokir {ref}")
+    await citizen.send("/bantuan")
+    assert "117" in citizen.text and not REF.search(citizen.text)
+    await officer.send(f"/buka {ref}")
+    user = await app.services.repos.users.get(citizen.person.id)
+    assert user is not None and not user.blocked
+    await officer.send("/idgrup")
+    assert str(OFFICERS_CHAT) in officer.text
+
+
+async def test_unclaimed_cases_are_reminded_once_per_interval(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver
+) -> None:
+    import datetime as dt
+
+    from bot.queue.jobs import remind_unclaimed
+
+    ref = await submit_self_request(citizen)
+    await settle(app)
+    assert app.services.repos is not None
+    case = await app.services.repos.cases.get_by_ref(ref)
+    assert case is not None
+    context = type("Ctx", (), {"services": app.services})()
+    assert await remind_unclaimed(context) == 0  # too young
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=16)
+    assert await remind_unclaimed(context, now=later) == 1  # type: ignore[arg-type]
+    assert await remind_unclaimed(context, now=later) == 0  # type: ignore[arg-type]
+    await settle(app)
+    assert ref in api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"]

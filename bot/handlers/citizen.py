@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from telegram import Update
@@ -21,6 +22,7 @@ from bot.queue.cards import STATUS_LABELS
 from bot.storage.models import NewOutbox
 
 RELAY_GROUP = -10  # after the pre-processing, before the features
+FOLLOW_UP_WINDOW = dt.timedelta(days=14)
 
 
 async def status(update: Update, context: KawanContext) -> None:
@@ -57,6 +59,8 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
     case = await repos.cases.latest_open_for_user(user.id)
     officers = context.services.settings.officers_chat_id
     t = context.t
+    if case is None and officers is not None:
+        await _offer_new_request_after_close(update, context, user.id)
     if case is None or officers is None:
         return
     if context.user_record is not None and context.user_record.blocked:
@@ -83,6 +87,30 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
         context.services.dispatcher.wake()
     await message.reply_text(t("✓ Added to your request %(ref)s and sent to KBRI.", ref=case.ref))
     raise ApplicationHandlerStop
+
+
+async def _offer_new_request_after_close(update: Update, context: KawanContext, user_id: int) -> None:
+    """A message after KBRI closed the last request: never reopen it silently; offer a new one.
+
+    The message goes on to the question handlers as well, so a question still gets its answer.
+    """
+    repos, message = context.services.repos, update.effective_message
+    if repos is None or message is None:
+        return
+    recent = await repos.cases.list_for_user(user_id, limit=1)
+    closed = recent[0] if recent and not recent[0].is_open else None
+    if closed is None or closed.closed_at is None:
+        return
+    if dt.datetime.now(dt.UTC) - closed.closed_at > FOLLOW_UP_WINDOW:
+        return
+    if context.user_data is not None and (message.text or message.caption):
+        context.user_data["follow_up"] = {"text": (message.text or message.caption or "")[:2000], "case": closed.id}
+    t = context.t
+    text = t(
+        "Your request %(ref)s was closed by KBRI. Do you want to send this message to KBRI as a "
+        "new request, linked to %(ref)s?", ref=closed.ref,
+    )  # fmt: skip
+    await show(update, context, Screen(text, (((t("📨 Yes, send a new request"), "h:followup"),),)), new=True)
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

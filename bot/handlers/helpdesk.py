@@ -105,6 +105,15 @@ async def start_offer_report(update: Update, context: KawanContext) -> int:
     return await _start(update, context, "offer", draft)
 
 
+async def start_follow_up(update: Update, context: KawanContext) -> int:
+    """A message after a closed request, sent as a new request linked to the closed one."""
+    saved = context.user_data.pop("follow_up", None) if context.user_data is not None else None
+    if not isinstance(saved, dict) or not saved.get("text"):
+        return await _start(update, context, "self")
+    draft = Draft(kind="self", answers={"description": str(saved["text"])})
+    return await _start(update, context, "self", draft)
+
+
 async def _start(
     update: Update, context: KawanContext, kind: Kind, draft: Draft | None = None
 ) -> int:
@@ -297,6 +306,7 @@ def build_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             CallbackQueryHandler(start_relative, pattern=r"^h:family$"),
             CallbackQueryHandler(start_urgent, pattern=r"^h:urgent$"),
             CallbackQueryHandler(start_offer_report, pattern=r"^o:report$"),
+            CallbackQueryHandler(start_follow_up, pattern=r"^h:followup$"),
         ],
         states={
             ASKING: [

@@ -13,6 +13,7 @@ from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, show
+from bot.queue.jobs import day_range
 from bot.queue.cards import STATUS_LABELS, case_card, officers_translator
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
@@ -130,7 +131,7 @@ async def export(update: Update, context: KawanContext) -> None:
         return
     repos = context.services.repos
     assert repos is not None
-    rows = await repos.reports.export_rows(start, end, redact=True)
+    rows = await repos.reports.export_rows(*day_range(start, end), redact=True)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["ref"])
     writer.writeheader()

@@ -21,6 +21,12 @@ log = logging.getLogger(__name__)
 DELETE_WINDOW = dt.timedelta(hours=48)
 
 
+def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after end 00:00) in UTC: an inclusive range of days."""
+    since = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    return since, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
 def schedule(job_queue: JobQueue[Any], settings: Settings) -> None:
     """Register the repeating jobs (idempotent: a second call replaces nothing twice)."""
     if job_queue.get_jobs_by_name("reminders"):
@@ -30,13 +36,13 @@ def schedule(job_queue: JobQueue[Any], settings: Settings) -> None:
     job_queue.run_daily(daily_retention, time=dt.time(hour=3, tzinfo=dt.UTC), name="retention")
 
 
-async def remind_unclaimed(context: KawanContext) -> int:
+async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None) -> int:
     """Re-announce cases nobody claimed within UNCLAIMED_REMINDER_MINUTES; returns how many."""
     services = context.services
     repos, group = services.repos, services.settings.officers_chat_id
     if repos is None or group is None:
         return 0
-    now = dt.datetime.now(dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
     every = dt.timedelta(minutes=services.settings.unclaimed_reminder_minutes)
     t = officers_translator(services)
     sent = 0
@@ -54,7 +60,7 @@ async def remind_unclaimed(context: KawanContext) -> int:
             kind="reminder", target_chat_id=group, case_id=case.id, payload={"text": text}
         )
         await repos.cases.add_event(
-            case.id, actor="system", actor_id=None, kind="reminder", notify=[item]
+            case.id, actor="system", actor_id=None, kind="reminder", notify=[item], now=now
         )
         sent += 1
     if sent and services.dispatcher is not None:
