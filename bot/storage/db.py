@@ -15,9 +15,6 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.schema import MigrationError, load_migrations, migrate
-from bot.storage.timestamps import format_utc, parse_utc, parse_utc_or_none, stamp
-
-__all__ = ["Database", "format_utc", "parse_utc", "parse_utc_or_none", "stamp"]
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +106,9 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error); nested use becomes a savepoint.
-
-        The transaction belongs to the current task: awaiting another task's database work
-        inside it would deadlock.
-        """
+        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error); nested use becomes a savepoint."""
+        # The transaction belongs to the current task: awaiting another task's database
+        # work inside it would deadlock, so don't.
         if self._owns_transaction():
             async with self._savepoint():
                 yield
@@ -123,7 +118,12 @@ class Database:
             try:
                 # IMMEDIATE takes the write lock now, so a second process (the CLI) waits
                 # on busy_timeout instead of failing mid-transaction on a lock upgrade.
-                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    await self._conn.execute("BEGIN IMMEDIATE")
+                except asyncio.CancelledError:
+                    # The BEGIN still runs on aiosqlite's thread: undo it before letting go.
+                    await self._rollback("ROLLBACK")
+                    raise
                 try:
                     yield
                     await self._conn.execute("COMMIT")
@@ -152,10 +152,11 @@ class Database:
     async def _rollback(self, statement: str) -> None:
         try:
             await self._conn.execute(statement)
-        except sqlite3.Error:
-            # SQLite may already have rolled back (disk full, I/O error); the original
-            # exception is the one worth raising.
-            log.warning("%s failed", statement, exc_info=True)
+        except sqlite3.Error as exc:
+            # SQLite may already have rolled back (disk full, I/O error), or a cancelled
+            # COMMIT went through; the original exception is the one worth raising.
+            quiet = "no transaction is active" in str(exc)
+            log.log(logging.DEBUG if quiet else logging.WARNING, "%s failed: %s", statement, exc)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; the number of rows it changed."""

@@ -65,12 +65,10 @@ class PrivacyRepository:
         )
 
     async def erase_user(self, user_id: int, *, now: datetime | None = None) -> list[int]:
-        """/hapusdata: erase the user's cases and chat traces; the affected case ids.
-
-        The users row stays (locale, preferences, a block, consent_withdrawn_at) so the bot
-        keeps working for them and a block cannot be shed. Delete the chat's messages in
-        Telegram (/hapus) before this: it forgets their ids.
-        """
+        """/hapusdata: erase the user's cases and chat traces; the affected case ids."""
+        # The users row stays (locale, preferences, a block, consent_withdrawn_at) so the bot
+        # keeps working for them and a block cannot be shed by erasing. Run /hapus first:
+        # this forgets the message ids Telegram deletion needs.
         moment = stamp(now)
         async with self._db.transaction():
             rows = await self._db.fetchall(
