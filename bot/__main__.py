@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return chat_main(settings, args.locale)
     if command == "check-content":
         return _check_content(settings, args.json)
-    from bot import cli_tools
+    import bot.cli_tools as cli_tools
 
     if command == "check-offer":
         return cli_tools.check_offer(settings, sys.stdin.read())

@@ -18,6 +18,7 @@ from bot.commands import CommandRegistry, publish_commands
 from bot.config import Settings
 from bot.content import default_content_dir, load_content
 from bot.context import KawanApplication, KawanContext, Services
+from bot.danger import DangerDetector
 from bot.handlers import (
     citizen,
     emergency,
@@ -26,13 +27,12 @@ from bot.handlers import (
     helpdesk,
     menu,
     middleware,
+    offers,
     officer_commands,
     officers,
-    offers,
     privacy,
     questions,
 )
-from bot.danger import DangerDetector
 from bot.i18n import Catalogs, default_locales_dir
 from bot.offercheck import OfferChecker
 from bot.queue import jobs

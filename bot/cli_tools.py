@@ -8,12 +8,13 @@ import datetime as dt
 import io
 import json
 import sys
+from pathlib import Path
 
 from bot.config import Settings
 from bot.content import default_content_dir, load_content
 
 
-def _content_dir(settings: Settings):  # type: ignore[no-untyped-def]
+def _content_dir(settings: Settings) -> Path:
     return settings.content_dir or default_content_dir()
 
 

@@ -45,7 +45,8 @@ class Settings:
             )
         if self.officers_chat_id is None:
             raise SettingsError(
-                "OFFICERS_CHAT_ID is not set (the officers' group id: /idgrup in that group shows it)"
+                "OFFICERS_CHAT_ID is not set "
+                "(the officers' group id: /idgrup in that group shows it)"
             )
 
 

@@ -38,7 +38,7 @@ class RedactingFilter(logging.Filter):
 
 
 def install_log_filter(settings: Settings) -> RedactingFilter:
-    """Attach the filter to the root handlers; silence per-request HTTP logs (they carry the token)."""
+    """Filter every root handler; silence per-request HTTP logs (they carry the token)."""
     redactor = RedactingFilter((settings.bot_token or "",))
     root = logging.getLogger()
     for handler in root.handlers:

@@ -23,9 +23,13 @@ class TrackingBot(ExtBot[None]):
         super().__init__(*args, **kwargs)
         self._on_private_message: SentHook | None = None
 
-    async def _send_message(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def _send_message(self, *args: Any, **kwargs: Any) -> Any:
         result = await super()._send_message(*args, **kwargs)
-        if isinstance(result, Message) and result.chat.type == "private" and self._on_private_message:
+        if (
+            isinstance(result, Message)
+            and result.chat.type == "private"
+            and self._on_private_message
+        ):
             try:
                 await self._on_private_message(result.chat_id, result.message_id)
             except Exception:  # noting an id must never lose the message that was just sent

@@ -7,7 +7,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.app import build_application, running
 from bot.config import Settings
@@ -68,12 +69,14 @@ async def test_injection_corpus_comes_out_inert_everywhere(
 _texts = st.one_of(
     st.text(max_size=300),
     st.sampled_from(INJECTIONS),
-    st.text(alphabet=st.sampled_from("<>&\"'/*_`[]()#!\n\u202e\u200f😀🇮🇩 abcKWN-0123"), max_size=120),
+    st.text(
+        alphabet=st.sampled_from("<>&\"'/*_`[]()#!\n\u202e\u200f😀🇮🇩 abcKWN-0123"), max_size=120
+    ),
     st.sampled_from(["tolong saya disekap", "brp denda overstay", "gaji 15jt kamboja", "halo"]),
 )
 _callbacks = st.one_of(
     st.text(min_size=1, max_size=64).filter(lambda s: len(s.encode()) <= 64),
-    st.builds(lambda p, s: p + s, st.sampled_from(["m:", "g:", "l:", "i:", "c:", "h:", "o:", "p:", "a:", "e:"]),
+    st.builds(lambda p, s: p + s, st.sampled_from([f"{c}:" for c in "mglichopae"]),
               st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789:-_", max_size=30)),
 )  # fmt: skip
 _commands = st.builds(
@@ -94,9 +97,17 @@ _updates = st.one_of(
 )
 
 
-async def _push(app: KawanApplication, api: OfflineBotAPI, factory: UpdateFactory, spec: tuple[str, int, str]) -> None:
+async def _push(
+    app: KawanApplication, api: OfflineBotAPI, factory: UpdateFactory, spec: tuple[str, int, str]
+) -> None:
     kind, who, value = spec
-    person = OFFICER if who == 0 else Person(id=200_000 + who, first_name=f"U{who}", language_code=("id", "en", None)[who % 3])
+    person = (
+        OFFICER
+        if who == 0
+        else Person(
+            id=200_000 + who, first_name=f"U{who}", language_code=("id", "en", None)[who % 3]
+        )
+    )
     if kind in ("text", "command"):
         update = factory.message(person, value or ".")
     elif kind == "callback":
@@ -116,14 +127,24 @@ async def _push(app: KawanApplication, api: OfflineBotAPI, factory: UpdateFactor
 def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path) -> None:
     async def scenario() -> None:
         api = OfflineBotAPI()
-        api.chat(OFFICERS_CHAT, type="supergroup", title="piket", is_forum=True).members[OFFICER.id] = "administrator"
-        app = build_application(Settings(database_path=tmp_path / "fuzz.sqlite3", officers_chat_id=OFFICERS_CHAT), api=api)
+        api.chat(OFFICERS_CHAT, type="supergroup", title="piket", is_forum=True).members[
+            OFFICER.id
+        ] = "administrator"
+        app = build_application(
+            Settings(database_path=tmp_path / "fuzz.sqlite3", officers_chat_id=OFFICERS_CHAT),
+            api=api,
+        )
         async with running(app):
             factory = UpdateFactory(api, app.bot)
             loop = asyncio.get_running_loop()
             done = 0
 
-            @settings(max_examples=2500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+            @settings(
+                max_examples=2500,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                database=None,
+            )
             @given(_updates)
             def run(spec: Any) -> None:
                 nonlocal done
@@ -144,7 +165,15 @@ def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path
 def test_log_filter_redacts_tokens_numbers_and_locations(caplog) -> None:  # type: ignore[no-untyped-def]
     token = "123456789:AAHsecretsecretsecretsecretsecret0123"
     redactor = RedactingFilter((token,))
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "POST https://api.telegram.org/bot%s/x from %s at %s", (token, "+855 12 813 282", "11.556312, 104.928211"), None)
+    record = logging.LogRecord(
+        "x",
+        logging.INFO,
+        __file__,
+        1,
+        "POST https://api.telegram.org/bot%s/x from %s at %s",
+        (token, "+855 12 813 282", "11.556312, 104.928211"),
+        None,
+    )
     redactor.filter(record)
     text = record.getMessage()
     assert token not in text and "813 282" not in text and "104.928211" not in text
@@ -155,11 +184,17 @@ def test_log_filter_redacts_tokens_numbers_and_locations(caplog) -> None:  # typ
 
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     redactor.filter(record)
-    assert record.exc_text is not None and token not in record.exc_text and "3456 7890" not in record.exc_text
+    assert (
+        record.exc_text is not None
+        and token not in record.exc_text
+        and "3456 7890" not in record.exc_text
+    )
 
 
 async def test_logs_of_a_whole_conversation_carry_no_message_text(
-    app: KawanApplication, citizen: ChatDriver, caplog  # type: ignore[no-untyped-def]
+    app: KawanApplication,
+    citizen: ChatDriver,
+    caplog,  # type: ignore[no-untyped-def]
 ) -> None:
     caplog.set_level(logging.DEBUG)
     secret = "Rahasia Sekali Namaku Wati di Poipet"

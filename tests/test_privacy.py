@@ -68,7 +68,10 @@ async def test_hapusdata_leaves_no_personal_string_in_the_database(
     await citizen.send("/hapusdata")
     await citizen.press("p:erase:yes")
     await app.services.dispatcher.settle()
-    assert "erased" in api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"].lower() or "hapus" in api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"].lower()
+    assert (
+        "erased" in api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"].lower()
+        or "hapus" in api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"].lower()
+    )
     await app.services.db.checkpoint()  # type: ignore[union-attr]
     with sqlite3.connect(settings.database_path) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
@@ -80,7 +83,9 @@ async def test_hapusdata_leaves_no_personal_string_in_the_database(
     raw = settings.database_path.read_bytes()
     for secret in PERSONAL:
         assert secret.encode() not in raw
-        shells = db.execute("SELECT ref, category, user_id FROM cases WHERE erased_at IS NOT NULL").fetchall()
+        shells = db.execute(
+            "SELECT ref, category, user_id FROM cases WHERE erased_at IS NOT NULL"
+        ).fetchall()
     assert len(shells) == 1 and shells[0][1] == "held" and shells[0][2] is None  # stats survive
     await citizen.send("/status")
     assert "KWN-" not in citizen.text  # nothing ties the citizen to it any more

@@ -89,7 +89,9 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def _offer_new_request_after_close(update: Update, context: KawanContext, user_id: int) -> None:
+async def _offer_new_request_after_close(
+    update: Update, context: KawanContext, user_id: int
+) -> None:
     """A message after KBRI closed the last request: never reopen it silently; offer a new one.
 
     The message goes on to the question handlers as well, so a question still gets its answer.
@@ -104,13 +106,21 @@ async def _offer_new_request_after_close(update: Update, context: KawanContext, 
     if dt.datetime.now(dt.UTC) - closed.closed_at > FOLLOW_UP_WINDOW:
         return
     if context.user_data is not None and (message.text or message.caption):
-        context.user_data["follow_up"] = {"text": (message.text or message.caption or "")[:2000], "case": closed.id}
+        context.user_data["follow_up"] = {
+            "text": (message.text or message.caption or "")[:2000],
+            "case": closed.id,
+        }
     t = context.t
     text = t(
         "Your request %(ref)s was closed by KBRI. Do you want to send this message to KBRI as a "
         "new request, linked to %(ref)s?", ref=closed.ref,
     )  # fmt: skip
-    await show(update, context, Screen(text, (((t("📨 Yes, send a new request"), "h:followup"),),)), new=True)
+    await show(
+        update,
+        context,
+        Screen(text, (((t("📨 Yes, send a new request"), "h:followup"),),)),
+        new=True,
+    )
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

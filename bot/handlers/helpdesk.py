@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -22,48 +23,21 @@ from bot.context import KawanContext
 from bot.handlers import intake_views as views
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.screens import Screen, answer_query, show
-from bot.intake import MAX_ATTACHMENTS, Draft, Kind, Step, urgent_category
+from bot.intake import MAX_ATTACHMENTS, Draft, Kind, urgent_category
 from bot.queue import cases
 
 ASKING, ATTACHING, CONSENT, CONFIRM = range(4)
 TIMEOUT_SECONDS = 30 * 60
 _CHOICE = re.compile(r"^i:([a-z_]{1,20}):(.{1,40})$")
-_DRAFT = "intake"
-
-
-def _draft(context: KawanContext) -> Draft | None:
-    data = context.user_data.get(_DRAFT) if context.user_data is not None else None
-    return Draft.from_dict(data) if isinstance(data, dict) else None
-
-
-def _save(context: KawanContext, draft: Draft | None) -> None:
-    if context.user_data is None:
-        return
-    if draft is None:
-        context.user_data.pop(_DRAFT, None)
-    else:
-        context.user_data[_DRAFT] = draft.to_dict()
-
-
-def step_screen(context: KawanContext, draft: Draft, step: Step) -> Screen:
-    """The question of one step, with its choices as buttons and Cancel."""
-    t = context.t
-    number = t("Question %(n)s", n=draft.step + 1)
-    text = f"<i>{number}</i>\n{t(step.prompt)}"
-    rows = [((t(c.label), f"i:{step.key}:{c.value}"),) for c in step.choices]
-    if step.skippable:
-        rows.append(((t("Skip"), f"i:{step.key}:-"),))
-    rows.append(((t("✖️ Cancel"), "i:cancel:x"),))
-    return Screen(text, tuple(rows))
 
 
 async def _ask_next(
     update: Update, context: KawanContext, draft: Draft, *, new: bool = False
 ) -> int:
     step = draft.current
-    _save(context, draft)
+    views.save_draft(context, draft)
     if step is not None:
-        await show(update, context, step_screen(context, draft, step), new=new)
+        await show(update, context, views.step_screen(context, draft, step), new=new)
         return ASKING
     t = context.t
     text = t(
@@ -91,12 +65,15 @@ async def start_urgent(update: Update, context: KawanContext) -> int:
     if not isinstance(saved, dict) or not saved.get("text"):
         return await _start(update, context, "self")
     draft = Draft(kind="self", flow="urgent", urgent_text=True)
-    draft.answers = {"category": urgent_category(str(saved.get("kind"))), "description": str(saved["text"])}
+    draft.answers = {
+        "category": urgent_category(str(saved.get("kind"))),
+        "description": str(saved["text"]),
+    }
     return await _start(update, context, "self", draft)
 
 
 async def start_offer_report(update: Update, context: KawanContext) -> int:
-    """"Send this offer to KBRI": a report whose description is the checked offer."""
+    """ "Send this offer to KBRI": a report whose description is the checked offer."""
     offer = context.user_data.get("offer") if context.user_data is not None else None
     if not isinstance(offer, str) or not offer:
         await answer_query(update, context.t("Please check the offer again first."))
@@ -136,7 +113,7 @@ async def _start(
 
 async def on_choice(update: Update, context: KawanContext) -> int | None:
     """A button answer i:<step>:<value>."""
-    draft = _draft(context)
+    draft = views.draft_of(context)
     match = _CHOICE.match(str(update.callback_query.data if update.callback_query else ""))
     step = draft.current if draft else None
     if draft is None or match is None or step is None or match.group(1) != step.key:
@@ -171,13 +148,13 @@ async def _notice(update: Update, context: KawanContext, text: str) -> Message |
 
 async def on_text(update: Update, context: KawanContext) -> int | None:
     """A typed answer: accepted where the step allows free text."""
-    draft, message = _draft(context), update.effective_message
+    draft, message = views.draft_of(context), update.effective_message
     step = draft.current if draft else None
     if draft is None or step is None or message is None or not message.text:
         return None
     if not step.free_text:
         await _notice(update, context, context.t("Please choose one of the buttons."))
-        await show(update, context, step_screen(context, draft, step))
+        await show(update, context, views.step_screen(context, draft, step))
         return ASKING
     text = message.text.strip()
     if len(text) > step.max_length:
@@ -193,7 +170,7 @@ async def on_text(update: Update, context: KawanContext) -> int | None:
 
 async def on_location(update: Update, context: KawanContext) -> int | None:
     """An exact location, offered by the user at the location step."""
-    draft, message = _draft(context), update.effective_message
+    draft, message = views.draft_of(context), update.effective_message
     if draft is None or message is None or message.location is None:
         return None
     step = draft.current
@@ -209,7 +186,7 @@ async def on_location(update: Update, context: KawanContext) -> int | None:
 
 async def on_attachment(update: Update, context: KawanContext) -> int | None:
     """Photos and documents are kept with the case (their Telegram file ids, not the bytes)."""
-    draft, message = _draft(context), update.effective_message
+    draft, message = views.draft_of(context), update.effective_message
     if draft is None or message is None:
         return None
     found = views.attachment_of(message)
@@ -226,9 +203,9 @@ async def on_attachment(update: Update, context: KawanContext) -> int | None:
     draft.attachments.append(found)
     if message.caption and draft.current is not None and draft.current.key == "description":
         draft.answer(message.caption)
-        _save(context, draft)
+        views.save_draft(context, draft)
         return await _ask_next(update, context, draft)
-    _save(context, draft)
+    views.save_draft(context, draft)
     await _notice(
         update,
         context,
@@ -240,7 +217,7 @@ async def on_attachment(update: Update, context: KawanContext) -> int | None:
 async def on_attachments_done(update: Update, context: KawanContext) -> int:
     """Continue → the consent screen."""
     await answer_query(update)
-    draft = _draft(context)
+    draft = views.draft_of(context)
     if draft is None:
         return ConversationHandler.END
     await show(update, context, views.consent_screen(context))
@@ -250,7 +227,7 @@ async def on_attachments_done(update: Update, context: KawanContext) -> int:
 async def on_consent(update: Update, context: KawanContext) -> int:
     """I agree → the summary to confirm; I do not agree → nothing is saved."""
     await answer_query(update)
-    draft = _draft(context)
+    draft = views.draft_of(context)
     agreed = update.callback_query is not None and update.callback_query.data == "i:consent:yes"
     if draft is None or not agreed:
         return await cancel(update, context)
@@ -261,11 +238,11 @@ async def on_consent(update: Update, context: KawanContext) -> int:
 async def on_confirm(update: Update, context: KawanContext) -> int:
     """Send: commit the case, then (only then) show the reference."""
     await answer_query(update)
-    draft = _draft(context)
+    draft = views.draft_of(context)
     if draft is None or update.effective_user is None or update.effective_chat is None:
         return ConversationHandler.END
     case = await cases.submit(context, draft, update.effective_user.id, update.effective_chat.id)
-    _save(context, None)
+    views.save_draft(context, None)
     if context.user_data is not None and draft.kind == "offer":
         context.user_data.pop("offer", None)
     await show(update, context, views.acknowledgement_screen(context, case))
@@ -275,7 +252,7 @@ async def on_confirm(update: Update, context: KawanContext) -> int:
 async def cancel(update: Update, context: KawanContext) -> int:
     """/batal or Cancel: forget the draft; nothing was saved or sent."""
     await answer_query(update)
-    _save(context, None)
+    views.save_draft(context, None)
     text = context.t("Cancelled. Nothing was saved or sent. /menu opens the menu.")
     await show(update, context, Screen(text))
     return ConversationHandler.END
@@ -283,7 +260,7 @@ async def cancel(update: Update, context: KawanContext) -> int:
 
 async def on_timeout(update: object, context: KawanContext) -> None:
     """No answer for 30 minutes: forget the draft and say so."""
-    _save(context, None)
+    views.save_draft(context, None)
     chat = update.effective_chat if isinstance(update, Update) else None
     if chat is not None:
         await context.bot.send_message(chat.id, context.t(
@@ -292,13 +269,13 @@ async def on_timeout(update: object, context: KawanContext) -> None:
         ))  # fmt: skip
 
 
-def build_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+def build_conversation() -> ConversationHandler[Any]:
     """The conversation, persistent by name so a restart resumes where the user was."""
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     media = private & (filters.PHOTO | filters.Document.ALL) & filters.UpdateType.MESSAGE
-    cancel_button = CallbackQueryHandler(cancel, pattern=r"^i:cancel:")
-    return ConversationHandler(
+    cancel_button: Any = CallbackQueryHandler(cancel, pattern=r"^i:cancel:")
+    handler: ConversationHandler[Any] = ConversationHandler(
         entry_points=[
             CommandHandler(["bantuan", "help"], start_self, filters=private),
             CommandHandler(["keluarga", "family"], start_relative, filters=private),
@@ -331,6 +308,7 @@ def build_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         conversation_timeout=TIMEOUT_SECONDS,
         allow_reentry=True,
     )
+    return handler
 
 
 async def nothing_to_cancel(update: Update, context: KawanContext) -> None:

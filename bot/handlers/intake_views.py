@@ -9,8 +9,38 @@ from telegram import Message
 from bot.context import KawanContext
 from bot.handlers.emergency import first_contacts
 from bot.handlers.screens import Screen, nav_row
-from bot.intake import CATEGORY_LABELS, FLOWS, Draft
+from bot.intake import CATEGORY_LABELS, FLOWS, Draft, Step
 from bot.storage.models import Case
+
+DRAFT_KEY = "intake"  # user_data key of the request being filled in
+
+
+def draft_of(context: KawanContext) -> Draft | None:
+    """The help request being filled in, from user_data (persisted)."""
+    data = context.user_data.get(DRAFT_KEY) if context.user_data is not None else None
+    return Draft.from_dict(data) if isinstance(data, dict) else None
+
+
+def save_draft(context: KawanContext, draft: Draft | None) -> None:
+    """Store the draft in user_data, or forget it (None)."""
+    if context.user_data is None:
+        return
+    if draft is None:
+        context.user_data.pop(DRAFT_KEY, None)
+    else:
+        context.user_data[DRAFT_KEY] = draft.to_dict()
+
+
+def step_screen(context: KawanContext, draft: Draft, step: Step) -> Screen:
+    """The question of one step, with its choices as buttons and Cancel."""
+    t = context.t
+    number = t("Question %(n)s", n=draft.step + 1)
+    text = f"<i>{number}</i>\n{t(step.prompt)}"
+    rows = [((t(c.label), f"i:{step.key}:{c.value}"),) for c in step.choices]
+    if step.skippable:
+        rows.append(((t("Skip"), f"i:{step.key}:-"),))
+    rows.append(((t("✖️ Cancel"), "i:cancel:x"),))
+    return Screen(text, tuple(rows))
 
 
 def attachment_of(message: Message) -> tuple[str, str] | None:
@@ -48,7 +78,11 @@ def summary_screen(context: KawanContext, draft: Draft) -> Screen:
     seen: set[str] = set()
     # Every question any flow asks, in order: presets (an urgent message, a checked offer) too.
     relative_first = draft.kind == "relative"
-    order = (*FLOWS["relative"], *FLOWS["self"]) if relative_first else (*FLOWS["self"], *FLOWS["relative"])
+    order = (
+        (*FLOWS["relative"], *FLOWS["self"])
+        if relative_first
+        else (*FLOWS["self"], *FLOWS["relative"])
+    )
     for step in order:
         if step.key not in draft.answers or step.key in seen:
             continue

@@ -95,7 +95,11 @@ async def _check(update: Update, context: KawanContext, text: str) -> int:
 async def cancel(update: Update, context: KawanContext) -> int:
     """Cancel waiting for an offer."""
     await answer_query(update)
-    await show(update, context, Screen(context.t("Cancelled. /menu opens the menu."), (nav_row(context.t),)))
+    await show(
+        update,
+        context,
+        Screen(context.t("Cancelled. /menu opens the menu."), (nav_row(context.t),)),
+    )
     return ConversationHandler.END
 
 

@@ -13,8 +13,8 @@ from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, show
-from bot.queue.jobs import day_range
 from bot.queue.cards import STATUS_LABELS, case_card, officers_translator
+from bot.queue.jobs import day_range
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
 
@@ -37,7 +37,8 @@ async def queue(update: Update, context: KawanContext) -> None:
     cases = await repos.cases.open_queue(limit=QUEUE_PAGE)
     total = await repos.cases.count_open()
     text = context.services.renderer.render(
-        "queue.html.j2", t, cases=cases, total=total, statuses={k: t(v) for k, v in STATUS_LABELS.items()},
+        "queue.html.j2", t, cases=cases, total=total,
+        statuses={k: t(v) for k, v in STATUS_LABELS.items()},
         now=dt.datetime.now(dt.UTC),
     )  # fmt: skip
     rows = tuple(((f"{'🚨 ' if c.urgent else ''}{c.ref}", f"c:open:{c.id}"),) for c in cases[:10])
@@ -78,7 +79,8 @@ async def note(update: Update, context: KawanContext) -> None:
             context,
             Screen(
                 t(
-                    "Usage: /catatan your note (in the case topic), or /catatan KWN-XXXXXX your note."
+                    "Usage: /catatan your note (in the case topic), "
+                    "or /catatan KWN-XXXXXX your note."
                 )
             ),
         )
@@ -140,7 +142,9 @@ async def export(update: Update, context: KawanContext) -> None:
     caption = t("%(n)s cases, %(start)s to %(end)s (redacted)", n=len(rows), start=start, end=end)
     await context.bot.send_document(
         update.effective_chat.id, document, caption=caption,
-        message_thread_id=update.effective_message.message_thread_id if update.effective_message else None,
+        message_thread_id=(
+            update.effective_message.message_thread_id if update.effective_message else None
+        ),
     )  # fmt: skip
 
 

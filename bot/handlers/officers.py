@@ -60,8 +60,9 @@ async def on_case_button(update: Update, context: KawanContext) -> None:
     if not await is_authorised(update, context):
         return
     repos = context.services.repos
+    assert repos is not None, "storage opens before any update is handled"
     match = _CALLBACK.match(str(update.callback_query.data if update.callback_query else ""))
-    case = await repos.cases.get_by_id(int(match.group(2))) if (repos and match) else None
+    case = await repos.cases.get_by_id(int(match.group(2))) if match else None
     if match is None or case is None or update.effective_user is None:
         await answer_query(update, context.t("This case no longer exists."))
         return
@@ -105,7 +106,8 @@ async def on_case_button(update: Update, context: KawanContext) -> None:
     elif action == "refto" and match.group(3) in REFERRALS:
         target = match.group(3)
         text = ct(
-            "KBRI has passed your request %(ref)s on to a partner who can help. KBRI keeps following it.",
+            "KBRI has passed your request %(ref)s on to a partner who can help. "
+            "KBRI keeps following it.",
             ref=case.ref,
         )
         updated = await repos.cases.refer(

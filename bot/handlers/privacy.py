@@ -76,7 +76,9 @@ async def on_auto_delete(update: Update, context: KawanContext) -> None:
     record = await repos.users.set_autodelete(user.id, minutes or None)
     context.user_record = record
     t = context.t
-    await answer_query(update, t("Auto-delete: %(n)s min", n=minutes) if minutes else t("Auto-delete off"))
+    await answer_query(
+        update, t("Auto-delete: %(n)s min", n=minutes) if minutes else t("Auto-delete off")
+    )
     await show(update, context, wipe_screen(context))
 
 
@@ -87,7 +89,9 @@ async def my_data(update: Update, context: KawanContext) -> None:
         return
     data = await repos.privacy.personal_data(user.id)
     dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
-    text = context.services.renderer.render("my_data.html.j2", context.t, dump=dump, cases=len(data["cases"]))
+    text = context.services.renderer.render(
+        "my_data.html.j2", context.t, dump=dump, cases=len(data["cases"])
+    )
     for part in split_html(text, 4000):
         await context.bot.send_message(chat.id, part)
 
@@ -107,6 +111,9 @@ async def on_erase_confirmed(update: Update, context: KawanContext) -> None:
     if repos is None or user is None:
         return
     open_cases = [c for c in await repos.cases.list_for_user(user.id, limit=100) if c.is_open]
+    if update.effective_chat is not None:
+        # The chat's traces go first: erasure forgets the message ids Telegram needs.
+        await wipe_chat(context, update.effective_chat.id)
     erased = await repos.privacy.erase_user(user.id)
     if context.user_data is not None:
         context.user_data.clear()  # half-filled requests (also deleted from storage)
@@ -114,20 +121,36 @@ async def on_erase_confirmed(update: Update, context: KawanContext) -> None:
     if group is not None:
         ot = officers_translator(context.services)
         for case in open_cases:
-            text = ot("🗑 %(ref)s: the citizen erased their data and withdrew consent. Do not contact them about this case.", ref=case.ref)
-            await repos.outbox.enqueue(NewOutbox(kind="notice", target_chat_id=group, case_id=case.id, payload={"text": text}))
+            text = ot(
+                "🗑 %(ref)s: the citizen erased their data and withdrew consent. "
+                "Do not contact them about this case.",
+                ref=case.ref,
+            )
+            await repos.outbox.enqueue(
+                NewOutbox(
+                    kind="notice", target_chat_id=group, case_id=case.id, payload={"text": text}
+                )
+            )
         if context.services.dispatcher is not None:
             context.services.dispatcher.wake()
     t = context.t
-    text = t("Your personal data has been erased (%(n)s request(s)). Consent withdrawn. /hapus also clears this chat.", n=len(erased))
-    await show(update, context, Screen(text, (nav_row(t),)))
+    text = t(
+        "Your personal data has been erased (%(n)s request(s)). Consent withdrawn. "
+        "/hapus also clears this chat.",
+        n=len(erased),
+    )
+    await show(update, context, Screen(text, (nav_row(t),)), new=True)
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
     """Wire discreet mode and data rights."""
     registry.add(app, "hapus", wipe_command, N_("Erase this chat on both sides"), aliases=("wipe",))
-    registry.add(app, "datasaya", my_data, N_("See what Kawan stores about you"), aliases=("mydata",))
-    registry.add(app, "hapusdata", erase_command, N_("Erase your personal data"), aliases=("erasedata",))
+    registry.add(
+        app, "datasaya", my_data, N_("See what Kawan stores about you"), aliases=("mydata",)
+    )
+    registry.add(
+        app, "hapusdata", erase_command, N_("Erase your personal data"), aliases=("erasedata",)
+    )
     app.add_handler(CallbackQueryHandler(wipe_command, pattern=r"^p:wipe$"))
     app.add_handler(CallbackQueryHandler(on_wipe_confirmed, pattern=r"^p:wipe:yes$"))
     app.add_handler(CallbackQueryHandler(on_auto_delete, pattern=r"^p:auto:\d{1,4}$"))

@@ -36,7 +36,9 @@ def answer_screen(
     guide = context.services.content.guide(locale, guide_id)
     if guide is None:
         return None
-    part = guide.sections[section] if section is not None and section < len(guide.sections) else None
+    part = (
+        guide.sections[section] if section is not None and section < len(guide.sections) else None
+    )
     text = context.services.renderer.render("answer.html.j2", t, guide=guide, section=part)
     buttons = [b for a in others if (b := _answer_button(context, a, locale)) is not None][:2]
     rows: list[tuple[Button, ...]] = [(b,) for b in buttons]
@@ -77,7 +79,9 @@ async def on_question(update: Update, context: KawanContext) -> None:
     answers = services.search.ask(text, locale=locale, limit=3)
     if answers and answers[0].confident:
         best = answers[0]
-        screen_or_none = answer_screen(context, locale, best.guide_id, best.section_index, answers[1:])
+        screen_or_none = answer_screen(
+            context, locale, best.guide_id, best.section_index, answers[1:]
+        )
         if screen_or_none is not None:
             await show(update, context, screen_or_none)
             return

@@ -15,9 +15,9 @@ from telegram import Bot, Message, MessageId
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
-from bot.i18n import TIMEZONE
 from bot.queue.cards import case_card, officers_translator, topic_name
 from bot.queue.pacing import GroupPacer
+from bot.queue.relay import deliver_to_citizen, next_safe_moment, seconds_of
 from bot.storage.models import Case, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ class Dispatcher:
         try:
             sent = await self.bot.send_message(self.group, text)
         except RetryAfter as exc:
-            self.pacer.pause(_seconds(exc.retry_after))
+            self.pacer.pause(seconds_of(exc.retry_after))
             return False
         except TelegramError as exc:
             log.warning("digest not sent (%s); cases stay queued", type(exc).__name__)
@@ -170,13 +170,14 @@ class Dispatcher:
         return True
 
     async def _attempt(self, item: OutboxItem, *, honour_policy: bool = True) -> bool:
+        message_id: int | None
         try:
             if item.kind == "to_citizen" and not honour_policy:
                 message_id = await deliver_to_citizen(self.bot, self.repos, item)
             else:
                 message_id = await self._deliver(item)
         except RetryAfter as exc:
-            seconds = _seconds(exc.retry_after)
+            seconds = seconds_of(exc.retry_after)
             if item.target_chat_id == self.group:
                 self.pacer.pause(seconds)
             await self._retry(item, seconds, "RetryAfter")
@@ -217,7 +218,8 @@ class Dispatcher:
             return await self._to_case_thread(item)
         log.error("outbox %s has unknown kind %r; giving up", item.id, item.kind)
         await self.repos.outbox.give_up(item.id, "unknown kind", now=self.now())
-        return _HELD
+        held: int | None = _HELD
+        return held
 
     async def _post_case(self, item: OutboxItem) -> int | None:
         case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
@@ -298,47 +300,15 @@ class Dispatcher:
         user = await self.repos.users.get(item.target_chat_id)
         if user is not None and user.contact_policy == "never_first":
             await self.repos.outbox.hold(item.id)
-            return _HELD
+            held: int | None = _HELD
+            return held
         if user is not None and user.contact_policy == "safe_hours":
             due = next_safe_moment(self.now(), user.safe_hours_from, user.safe_hours_to)
             if due is not None:
                 await self.repos.outbox.reschedule(item.id, due, "outside safe hours")
-                return _HELD
+                later: int | None = _HELD
+                return later
         return await deliver_to_citizen(self.bot, self.repos, item)
-
-
-async def deliver_to_citizen(bot: Bot, repos: Any, item: OutboxItem) -> int:
-    """Send one citizen-bound row now (the dispatcher, or at the citizen's next contact)."""
-    payload = dict(item.payload)
-    if payload.get("copy_from"):
-        chat_id, message_id = payload["copy_from"]
-        copied = await bot.copy_message(
-            item.target_chat_id, chat_id, message_id, caption=payload.get("text")
-        )
-        message_id_out = copied.message_id
-    else:
-        sent = await bot.send_message(item.target_chat_id, payload.get("text") or "…")
-        message_id_out = sent.message_id
-    await repos.messages.record(item.target_chat_id, message_id_out, "out")
-    return message_id_out
-
-
-def next_safe_moment(now: dt.datetime, start: int | None, end: int | None) -> dt.datetime | None:
-    """None if `now` is inside the safe hours [start, end) Phnom Penh time, else the next start."""
-    if start is None or end is None:
-        return None
-    local = now.astimezone(TIMEZONE)
-    inside = start <= local.hour < end if start < end else (local.hour >= start or local.hour < end)
-    if inside:
-        return None
-    candidate = local.replace(hour=start, minute=0, second=0, microsecond=0)
-    if candidate <= local:
-        candidate += dt.timedelta(days=1)
-    return candidate.astimezone(dt.UTC)
-
-
-def _seconds(value: float | dt.timedelta) -> float:
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 _HELD: Any = object()  # "not sent now, and that is fine": the row was held or rescheduled

@@ -7,47 +7,28 @@ import itertools
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
+from bot.transport.chatlog import (
+    BOT_ID,
+    BOT_USERNAME,
+    DELETE_WINDOW_SECONDS,
+    TEXT_LIMIT,
+    ApiError,
+    ChatLog,
+    FaultPolicy,
+    check_markup,
+    checked_text,
+)
+from bot.transport.offline_methods import FileAndGroupMethods
 
-BOT_ID = 7_000_000_001
-BOT_USERNAME = "kawan_offline_bot"
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
-DELETE_WINDOW_SECONDS = 48 * 3600
-
-Fault = tuple[int, str, int | None]  # HTTP status, description, retry_after
-FaultPolicy = Callable[[str, dict[str, Any]], Fault | None]
-
-
-class ApiError(Exception):
-    """A refusal the fake server turns into a Bot API error response."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.status, self.description, self.retry_after = status, description, retry_after
+__all__ = ["ApiError", "ChatLog", "OfflineBotAPI", "OfflineRequest"]
 
 
-@dataclass
-class ChatLog:
-    """What a chat holds: messages still visible, forum state, members."""
-
-    id: int
-    type: str = "private"
-    title: str | None = None
-    is_forum: bool = False
-    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
-    topics: dict[int, str] = field(default_factory=dict)
-    members: dict[int, str] = field(default_factory=dict)
-    blocked_bot: bool = False
-
-
-class OfflineBotAPI:
+class OfflineBotAPI(FileAndGroupMethods):
     """State of a fake Telegram: chats, messages, calls made, faults to inject."""
 
     def __init__(self, *, now: Callable[[], float] = time.time) -> None:
@@ -133,32 +114,6 @@ class OfflineBotAPI:
             raise ApiError(400, "Bad Request: message thread not found")
         return log
 
-    @staticmethod
-    def _checked_text(params: dict[str, Any], key: str, limit: int) -> str:
-        text = str(params.get(key) or "")
-        if params.get("parse_mode") == "HTML":
-            try:
-                text = html_to_plain(text)
-            except TelegramHTMLError as exc:
-                raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
-        if key == "text" and not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > limit:
-            raise ApiError(400, f"Bad Request: {key} is too long")
-        return text
-
-    @staticmethod
-    def _check_markup(params: dict[str, Any]) -> Any:
-        markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
-        for row in (markup or {}).get("inline_keyboard", []):
-            for button in row:
-                data = button.get("callback_data")
-                if data is not None and not 1 <= len(data.encode()) <= 64:
-                    raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        return markup
-
     def _store(self, log: ChatLog, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": self.next_message_id(),
@@ -183,8 +138,8 @@ class OfflineBotAPI:
 
     def _m_sendmessage(self, params: dict[str, Any]) -> Any:
         log = self._target(params)
-        text = self._checked_text(params, "text", TEXT_LIMIT)
-        markup = self._check_markup(params)
+        text = checked_text(params, "text", TEXT_LIMIT)
+        markup = check_markup(params)
         return self._store(log, params, text=text, reply_markup=markup)
 
     def _m_editmessagetext(self, params: dict[str, Any]) -> Any:
@@ -192,8 +147,8 @@ class OfflineBotAPI:
         message = log.messages.get(int(params["message_id"]))
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
-        text = self._checked_text(params, "text", TEXT_LIMIT)
-        markup = self._check_markup(params)
+        text = checked_text(params, "text", TEXT_LIMIT)
+        markup = check_markup(params)
         if message.get("text") == text and message.get("reply_markup") == markup:
             raise ApiError(400, "Bad Request: message is not modified")
         message.update(text=text, edit_date=int(self.now()))
@@ -208,38 +163,10 @@ class OfflineBotAPI:
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
         message.pop("reply_markup", None)
-        markup = self._check_markup(params)
+        markup = check_markup(params)
         if markup:
             message["reply_markup"] = markup
         return message
-
-    def _m_senddocument(self, params: dict[str, Any]) -> Any:
-        log = self._target(params)
-        caption = self._checked_text(params, "caption", CAPTION_LIMIT)
-        doc = {"file_id": f"doc{len(log.messages)}", "file_unique_id": "u", "file_name": "f"}
-        return self._store(log, params, document=doc, caption=caption or None)
-
-    def _m_sendphoto(self, params: dict[str, Any]) -> Any:
-        log = self._target(params)
-        caption = self._checked_text(params, "caption", CAPTION_LIMIT)
-        photo = [{"file_id": "photo", "file_unique_id": "p", "width": 1, "height": 1}]
-        return self._store(log, params, photo=photo, caption=caption or None)
-
-    def _m_sendvenue(self, params: dict[str, Any]) -> Any:
-        log = self._target(params)
-        location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
-        venue = {"location": location, "title": params["title"], "address": params["address"]}
-        return self._store(log, params, venue=venue, location=location)
-
-    def _m_copymessage(self, params: dict[str, Any]) -> Any:
-        log = self._target(params)
-        source = self.chat(int(params["from_chat_id"])).messages.get(int(params["message_id"]))
-        if source is None:
-            raise ApiError(400, "Bad Request: message to copy not found")
-        caption = self._checked_text(params, "caption", CAPTION_LIMIT) or source.get("caption")
-        copied = {k: source[k] for k in ("text", "photo", "document", "voice") if k in source}
-        message = self._store(log, params, caption=caption, **copied)
-        return {"message_id": message["message_id"]}
 
     def _m_deletemessage(self, params: dict[str, Any]) -> Any:
         self._delete(int(params["chat_id"]), int(params["message_id"]))
@@ -272,32 +199,6 @@ class OfflineBotAPI:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
-    def _m_createforumtopic(self, params: dict[str, Any]) -> Any:
-        log = self._target(params)
-        if not log.is_forum:
-            raise ApiError(400, "Bad Request: the chat is not a forum")
-        name = str(params["name"])
-        if not 1 <= len(name) <= 128:
-            raise ApiError(400, "Bad Request: TOPIC_TITLE_INVALID")
-        thread_id = next(self._thread_ids)
-        log.topics[thread_id] = name
-        return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
-
-    def _m_getchat(self, params: dict[str, Any]) -> Any:
-        log = self.chat(int(params["chat_id"]))
-        return {**self._chat_json(log), "accent_color_id": 0, "max_reaction_count": 11}
-
-    def _m_getchatmember(self, params: dict[str, Any]) -> Any:
-        log = self.chat(int(params["chat_id"]))
-        user_id = int(params["user_id"])
-        status = log.members.get(user_id, "left")
-        user = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
-        member: dict[str, Any] = {"status": status, "user": user}
-        if status == "administrator":
-            member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True)
-            member.update(dict.fromkeys(_ADMIN_RIGHTS, True))
-        return member
-
     def _m_getupdates(self, params: dict[str, Any]) -> Any:
         raise ApiError(400, "Bad Request: getUpdates is served by the HTTP front")
 
@@ -307,13 +208,6 @@ class OfflineBotAPI:
     _m_setmycommands = _m_deletemycommands = _m_sendchataction = _ok
     _m_deletewebhook = _m_setwebhook = _m_closeforumtopic = _m_reopenforumtopic = _ok
     _m_editforumtopic = _m_pinchatmessage = _m_setchatmenubutton = _m_close = _ok
-
-
-_ADMIN_RIGHTS = (
-    "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
-    "can_edit_stories", "can_delete_stories", "can_pin_messages", "can_manage_topics",
-)  # fmt: skip
 
 
 class OfflineRequest(BaseRequest):

@@ -1,0 +1,46 @@
+"""Delivering to a citizen: now, or at the next moment their safe hours allow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from telegram import Bot
+
+from bot.i18n import TIMEZONE
+from bot.storage.models import OutboxItem
+
+
+async def deliver_to_citizen(bot: Bot, repos: Any, item: OutboxItem) -> int:
+    """Send one citizen-bound row now (the dispatcher, or at the citizen's next contact)."""
+    payload = dict(item.payload)
+    if payload.get("copy_from"):
+        chat_id, message_id = payload["copy_from"]
+        copied = await bot.copy_message(
+            item.target_chat_id, chat_id, message_id, caption=payload.get("text")
+        )
+        message_id_out = copied.message_id
+    else:
+        sent = await bot.send_message(item.target_chat_id, payload.get("text") or "…")
+        message_id_out = sent.message_id
+    await repos.messages.record(item.target_chat_id, message_id_out, "out")
+    return message_id_out
+
+
+def next_safe_moment(now: dt.datetime, start: int | None, end: int | None) -> dt.datetime | None:
+    """None if `now` is inside the safe hours [start, end) Phnom Penh time, else the next start."""
+    if start is None or end is None:
+        return None
+    local = now.astimezone(TIMEZONE)
+    inside = start <= local.hour < end if start < end else (local.hour >= start or local.hour < end)
+    if inside:
+        return None
+    candidate = local.replace(hour=start, minute=0, second=0, microsecond=0)
+    if candidate <= local:
+        candidate += dt.timedelta(days=1)
+    return candidate.astimezone(dt.UTC)
+
+
+def seconds_of(value: float | dt.timedelta) -> float:
+    """RetryAfter.retry_after in seconds, whether PTB gives a number or a timedelta."""
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
