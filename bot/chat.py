@@ -24,6 +24,8 @@ class Transcript:
     def __init__(self, api: OfflineBotAPI, out: TextIO, user_chat: int) -> None:
         self.api, self.out, self.user_chat = api, out, user_chat
         self.buttons: list[tuple[str, str, int]] = []  # (label, data, message id)
+        self.officer_buttons: list[tuple[str, str, int]] = []
+        self.last_thread: int | None = None
         api.on_send.append(self._on_call)
         self._seen = 0
 
@@ -44,6 +46,8 @@ class Transcript:
         if method == "createForumTopic":
             self._print(prefix, f"(new topic: {params.get('name')})")
             return
+        if params.get("message_thread_id") and chat_id != self.user_chat:
+            self.last_thread = int(params["message_thread_id"])
         if message is None:
             return
         if "venue" in message:
@@ -70,9 +74,11 @@ class Transcript:
                     labels.append(f"[{len(self.buttons)}] {button['text']}")
                 self._print(prefix, "  ".join(labels))
         elif rows:
-            self._print(
-                prefix, "  ".join(f"<{b['text']}: {b['callback_data']}>" for r in rows for b in r)
-            )
+            self.officer_buttons = [
+                (b["text"], b["callback_data"], message["message_id"]) for r in rows for b in r
+            ]
+            labels = [f"[@{n}] {label}" for n, (label, _, _) in enumerate(self.officer_buttons, 1)]
+            self._print(prefix, "  ".join(labels))
 
     def _print(self, prefix: str, body: str) -> None:
         for line in body.splitlines() or [""]:
@@ -103,14 +109,23 @@ async def run_chat(settings: Settings, locale: str, stdin: TextIO, out: TextIO) 
             if stripped.isdigit() and 1 <= int(stripped) <= len(transcript.buttons):
                 _, data, message_id = transcript.buttons[int(stripped) - 1]
                 update = factory.callback(user, data, message_id=message_id)
-            elif stripped.startswith("@officers "):  # an officer writing in the group
+            elif stripped.startswith("@") and stripped[1:].isdigit():  # an officer presses @n
+                number = int(stripped[1:])
+                if not 1 <= number <= len(transcript.officer_buttons):
+                    out.write("(no such officer button)\n")
+                    continue
+                _, data, message_id = transcript.officer_buttons[number - 1]
+                update = factory.callback(OFFICER, data, message_id=message_id, chat_id=officers_chat)
+            elif stripped.startswith("@officers "):  # an officer writes in the latest case topic
+                text = stripped.removeprefix("@officers ")
                 update = factory.message(
-                    OFFICER, stripped.removeprefix("@officers "), chat_id=officers_chat
+                    OFFICER, text, chat_id=officers_chat, thread_id=transcript.last_thread
                 )
             else:
                 update = factory.message(user, line)
             await app.process_update(update)
-            await asyncio.sleep(0)  # let background work (the dispatcher) run between lines
+            if app.services.dispatcher is not None:  # show the officers' side in order
+                await app.services.dispatcher.settle()
     return 0
 
 
