@@ -44,6 +44,8 @@ def check_all(content_dir: Path, locales_dir: Path, today: dt.date | None = None
     problems += list(_check_catalogs(locales_dir))
     if not any(p.error for p in problems if p.file.endswith(".po")):
         problems += list(_check_templates(content, locales_dir))
+        if not any(p.error for p in problems):
+            problems += list(_check_screens(content))
     return problems
 
 
@@ -129,6 +131,22 @@ def _check_catalogs(locales_dir: Path) -> Iterator[Problem]:
                 yield Problem(str(path), f"placeholders differ in {msgid[:60]!r}")
             if sorted(_TAG.findall(msgid)) != sorted(_TAG.findall(msgstr)):
                 yield Problem(str(path), f"HTML tags differ in {msgid[:60]!r}")
+
+
+def _check_screens(content: Content) -> Iterator[Problem]:
+    """Every template, rendered by the real bot on a scripted visit, in both languages."""
+    from bot.tour import tour  # builds the whole Application: only when check-content runs
+
+    templates = content.root / "templates"
+    names = {p.name for p in templates.glob("*.j2") if not p.name.startswith("_")}
+    for locale in LOCALES:
+        report = tour(content.root, locale)
+        for name in sorted(names - report.rendered):
+            yield Problem(str(templates / name), f"never shown on the {locale} tour of every screen")
+        for error in report.errors:
+            yield Problem(str(templates), f"a screen failed in {locale}: {error}")
+        for method in report.too_long:
+            yield Problem(str(templates), f"{method} over Telegram's 4096 characters in {locale}")
 
 
 def _check_templates(content: Content, locales_dir: Path) -> Iterator[Problem]:

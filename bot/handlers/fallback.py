@@ -7,18 +7,10 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.commands import CommandRegistry
 from bot.context import KawanContext
-from bot.handlers.screens import Screen, column, nav_row, show, stale_button
+from bot.handlers.screens import Screen, nav_row, show, stale_button
 
 FALLBACK_GROUP = 0  # same group as the features, registered last: only unclaimed updates reach it
 MAX_TEXT = 4096
-
-
-async def on_text(update: Update, context: KawanContext) -> None:
-    """Free text no feature claimed: a friendly pointer to the menu."""
-    t = context.t
-    text = context.services.renderer.render("fallback.html.j2", t)
-    rows = column([(t("🆘 Emergency"), "m:emergency"), (t("📘 Rules in Cambodia"), "m:rules")])
-    await show(update, context, Screen(text, (*rows, nav_row(t))))
 
 
 async def on_unknown_command(update: Update, context: KawanContext) -> None:
@@ -57,7 +49,6 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
     app.add_handler(
         MessageHandler(private & new & filters.COMMAND, on_unknown_command), FALLBACK_GROUP
     )
-    app.add_handler(MessageHandler(private & new & filters.TEXT, on_text), FALLBACK_GROUP)
     app.add_handler(
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, on_edited), FALLBACK_GROUP
     )
