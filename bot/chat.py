@@ -115,7 +115,9 @@ async def run_chat(settings: Settings, locale: str, stdin: TextIO, out: TextIO) 
                     out.write("(no such officer button)\n")
                     continue
                 _, data, message_id = transcript.officer_buttons[number - 1]
-                update = factory.callback(OFFICER, data, message_id=message_id, chat_id=officers_chat)
+                update = factory.callback(
+                    OFFICER, data, message_id=message_id, chat_id=officers_chat
+                )
             elif stripped.startswith("@officers "):  # an officer writes in the latest case topic
                 text = stripped.removeprefix("@officers ")
                 update = factory.message(

@@ -142,7 +142,7 @@ def _check_screens(content: Content) -> Iterator[Problem]:
     for locale in LOCALES:
         report = tour(content.root, locale)
         for name in sorted(names - report.rendered):
-            yield Problem(str(templates / name), f"never shown on the {locale} tour of every screen")
+            yield Problem(str(templates / name), f"never shown on the {locale} tour of screens")
         for error in report.errors:
             yield Problem(str(templates), f"a screen failed in {locale}: {error}")
         for method in report.too_long:

@@ -15,7 +15,9 @@ SCAM_AD = (
 )
 
 
-async def test_pasting_an_offer_gives_a_verdict_that_quotes_the_triggers(citizen: ChatDriver) -> None:
+async def test_pasting_an_offer_gives_a_verdict_that_quotes_the_triggers(
+    citizen: ChatDriver,
+) -> None:
     await citizen.send("/cek")
     await citizen.send(SCAM_AD)
     assert "risiko tinggi" in citizen.text.lower() or "high risk" in citizen.text.lower()
@@ -64,3 +66,16 @@ async def test_sending_the_offer_to_kbri_opens_a_case_with_consent(
     await app.services.dispatcher.settle()
     card = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]["text"]
     assert ref.group(0) in card and "15jt" in card
+
+
+async def test_a_forwarded_job_ad_outside_cek_is_checked_too(citizen: ChatDriver) -> None:
+    await citizen.send(SCAM_AD, forwarded=True)
+    assert "“" in citizen.text and "0800-1000" in citizen.text
+
+
+async def test_an_album_gets_one_answer_not_one_per_picture(citizen: ChatDriver) -> None:
+    answers = 0
+    for _ in range(5):
+        await citizen.send(kind="photo", media_group_id="album-1")
+        answers += len([r for r in citizen.replies if r.method == "sendMessage"])
+    assert answers == 1

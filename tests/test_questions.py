@@ -32,7 +32,7 @@ async def test_an_english_question_is_answered_from_english_content(
 
 async def test_an_unclear_message_gets_the_not_sure_path(citizen: ChatDriver) -> None:
     await citizen.send("halo apa kabar")
-    assert "tidak yakin" in citizen.text.lower() or "not sure" in citizen.text.lower()
+    assert "yakin" in citizen.text.lower()  # "not sure", in Indonesian
     assert any(data == "h:self" for _, data in citizen.buttons)
 
 

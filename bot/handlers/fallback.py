@@ -23,6 +23,8 @@ async def on_unknown_command(update: Update, context: KawanContext) -> None:
 
 async def on_media(update: Update, context: KawanContext) -> None:
     """Stickers, voice notes, photos and the like outside a flow: say what Kawan can read."""
+    if is_repeat_of_album(update, context):
+        return  # one answer per album, not one per picture
     t = context.t
     text = t(
         "I can only read text here. Please type your question, or open the menu. "
@@ -40,6 +42,18 @@ async def on_edited(update: Update, context: KawanContext) -> None:
     await context.bot.send_message(
         message.chat_id, t("I saw you edited a message. Please send the new text as a new message.")
     )
+
+
+def is_repeat_of_album(update: Update, context: KawanContext) -> bool:
+    """True for the 2nd…nth message of an album (Telegram sends each picture separately)."""
+    message = update.effective_message
+    album = message.media_group_id if message is not None else None
+    if album is None or context.user_data is None:
+        return False
+    if context.user_data.get("last_album") == album:
+        return True
+    context.user_data["last_album"] = album
+    return False
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

@@ -22,8 +22,9 @@ from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers import intake_views as views
 from bot.handlers.emergency import emergency_screen
+from bot.handlers.fallback import is_repeat_of_album
 from bot.handlers.screens import Screen, answer_query, show
-from bot.intake import MAX_ATTACHMENTS, Draft, Kind, urgent_category
+from bot.intake import MAX_ATTACHMENTS, Draft, Kind
 from bot.queue import cases
 
 ASKING, ATTACHING, CONSENT, CONFIRM = range(4)
@@ -59,36 +60,14 @@ async def start_relative(update: Update, context: KawanContext) -> int:
     return await _start(update, context, "relative")
 
 
-async def start_urgent(update: Update, context: KawanContext) -> int:
-    """The one-tap urgent request offered when a message reads as danger."""
-    saved = context.user_data.pop("urgent", None) if context.user_data is not None else None
-    if not isinstance(saved, dict) or not saved.get("text"):
-        return await _start(update, context, "self")
-    draft = Draft(kind="self", flow="urgent", urgent_text=True)
-    draft.answers = {
-        "category": urgent_category(str(saved.get("kind"))),
-        "description": str(saved["text"]),
-    }
-    return await _start(update, context, "self", draft)
-
-
-async def start_offer_report(update: Update, context: KawanContext) -> int:
-    """ "Send this offer to KBRI": a report whose description is the checked offer."""
-    offer = context.user_data.get("offer") if context.user_data is not None else None
-    if not isinstance(offer, str) or not offer:
+async def start_preset(update: Update, context: KawanContext) -> int:
+    """A request that starts from words already written: a danger message, an offer, a follow-up."""
+    data = str(update.callback_query.data if update.callback_query else "")
+    draft = views.preset_draft(context, data)
+    if draft is None and data == "o:report":
         await answer_query(update, context.t("Please check the offer again first."))
         return ConversationHandler.END
-    draft = Draft(kind="offer", answers={"category": "job", "description": offer})
-    return await _start(update, context, "offer", draft)
-
-
-async def start_follow_up(update: Update, context: KawanContext) -> int:
-    """A message after a closed request, sent as a new request linked to the closed one."""
-    saved = context.user_data.pop("follow_up", None) if context.user_data is not None else None
-    if not isinstance(saved, dict) or not saved.get("text"):
-        return await _start(update, context, "self")
-    draft = Draft(kind="self", answers={"description": str(saved["text"])})
-    return await _start(update, context, "self", draft)
+    return await _start(update, context, draft.kind if draft else "self", draft)
 
 
 async def _start(
@@ -206,6 +185,8 @@ async def on_attachment(update: Update, context: KawanContext) -> int | None:
         views.save_draft(context, draft)
         return await _ask_next(update, context, draft)
     views.save_draft(context, draft)
+    if is_repeat_of_album(update, context):
+        return None  # one "received" per album: Telegram sends each picture separately
     await _notice(
         update,
         context,
@@ -281,9 +262,7 @@ def build_conversation() -> ConversationHandler[Any]:
             CommandHandler(["keluarga", "family"], start_relative, filters=private),
             CallbackQueryHandler(start_self, pattern=r"^h:self$"),
             CallbackQueryHandler(start_relative, pattern=r"^h:family$"),
-            CallbackQueryHandler(start_urgent, pattern=r"^h:urgent$"),
-            CallbackQueryHandler(start_offer_report, pattern=r"^o:report$"),
-            CallbackQueryHandler(start_follow_up, pattern=r"^h:followup$"),
+            CallbackQueryHandler(start_preset, pattern=r"^(h:urgent|o:report|h:followup)$"),
         ],
         states={
             ASKING: [

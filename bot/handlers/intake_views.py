@@ -9,7 +9,7 @@ from telegram import Message
 from bot.context import KawanContext
 from bot.handlers.emergency import first_contacts
 from bot.handlers.screens import Screen, nav_row
-from bot.intake import CATEGORY_LABELS, FLOWS, Draft, Step
+from bot.intake import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_category
 from bot.storage.models import Case
 
 DRAFT_KEY = "intake"  # user_data key of the request being filled in
@@ -41,6 +41,20 @@ def step_screen(context: KawanContext, draft: Draft, step: Step) -> Screen:
         rows.append(((t("Skip"), f"i:{step.key}:-"),))
     rows.append(((t("✖️ Cancel"), "i:cancel:x"),))
     return Screen(text, tuple(rows))
+
+
+def preset_draft(context: KawanContext, button: str) -> Draft | None:
+    """The draft behind h:urgent, o:report or h:followup, from what the session kept."""
+    data = context.user_data if context.user_data is not None else {}
+    if button == "h:urgent" and isinstance(saved := data.pop("urgent", None), dict):
+        category = urgent_category(str(saved.get("kind")))
+        answers = {"category": category, "description": str(saved.get("text") or "")}
+        return Draft(kind="self", flow="urgent", urgent_text=True, answers=answers)
+    if button == "o:report" and isinstance(offer := data.get("offer"), str) and offer:
+        return Draft(kind="offer", answers={"category": "job", "description": offer})
+    if button == "h:followup" and isinstance(saved := data.pop("follow_up", None), dict):
+        return Draft(kind="self", answers={"description": str(saved.get("text") or "")})
+    return None
 
 
 def attachment_of(message: Message) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.commands import CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.emergency import emergency_screen
+from bot.handlers.offers import verdict_screen
 from bot.handlers.screens import Button, Screen, answer_query, nav_row, show, stale_button
 from bot.search import Answer
 
@@ -65,6 +66,13 @@ async def on_question(update: Update, context: KawanContext) -> None:
         return
     text = message.text[:MAX_QUESTION]
     services = context.services
+    # A forwarded text is often a job ad someone received: check it like /cek would.
+    forwarded = message.forward_origin is not None and services.offers is not None
+    if forwarded and services.offers and services.offers.check(message.text).risk != "low":
+        if context.user_data is not None:
+            context.user_data["offer"] = message.text[:5000]
+        await show(update, context, verdict_screen(context, message.text[:5000]))
+        return
     hit = services.danger.check(text) if services.danger is not None else None
     if hit is not None:
         if context.user_data is not None:  # kept for the one-tap urgent request below
