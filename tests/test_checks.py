@@ -48,19 +48,29 @@ def test_a_guide_without_sources_is_named(content_copy: Path, locales_copy: Path
     assert errors and "overstay-denda.md" in errors[0] and "sources" in errors[0]
 
 
-def test_a_guide_without_english_counterpart_is_named(content_copy: Path, locales_copy: Path) -> None:
+def test_a_guide_without_english_counterpart_is_named(
+    content_copy: Path, locales_copy: Path
+) -> None:
     (content_copy / "guides" / "en" / "paspor-ditahan.md").unlink()
     errors = _errors(content_copy, locales_copy)
     assert any("paspor-ditahan.md" in e and "English" in e for e in errors)
 
 
-def test_an_unknown_topic_and_a_bad_phone_number_are_named(content_copy: Path, locales_copy: Path) -> None:
+def test_an_unknown_topic_and_a_bad_phone_number_are_named(
+    content_copy: Path, locales_copy: Path
+) -> None:
     guide = content_copy / "guides" / "en" / "lapor-diri.md"
-    guide.write_text(guide.read_text(encoding="utf-8").replace("lapor_diri", "self_report", 1), encoding="utf-8")
-    assert any("lapor-diri.md" in e and "self_report" in e for e in _errors(content_copy, locales_copy))
+    guide.write_text(
+        guide.read_text(encoding="utf-8").replace("lapor_diri", "self_report", 1), encoding="utf-8"
+    )
+    assert any(
+        "lapor-diri.md" in e and "self_report" in e for e in _errors(content_copy, locales_copy)
+    )
 
 
-def test_untranslated_or_broken_catalog_entries_fail(content_copy: Path, locales_copy: Path) -> None:
+def test_untranslated_or_broken_catalog_entries_fail(
+    content_copy: Path, locales_copy: Path
+) -> None:
     po = locales_copy / "id" / "LC_MESSAGES" / "bot.po"
     text = po.read_text(encoding="utf-8")
     text = text.replace('msgstr "Terakhir diperiksa: %(date)s"', 'msgstr "Terakhir diperiksa"')
@@ -75,7 +85,9 @@ def test_stale_guides_are_warned_about(content_copy: Path, locales_copy: Path) -
     assert any("last verified" in p.message and not p.error for p in problems)
 
 
-def test_cli_exit_codes(monkeypatch: pytest.MonkeyPatch, content_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exit_codes(
+    monkeypatch: pytest.MonkeyPatch, content_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from bot.__main__ import main
 
     monkeypatch.setenv("CONTENT_DIR", str(content_copy))
