@@ -57,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger().setLevel(logging.WARNING)  # keep the transcript readable
         return chat_main(settings, args.locale)
     if command == "check-content":
+        logging.getLogger().setLevel(logging.WARNING)  # the screen tour's start/stop chatter
         return _check_content(settings, args.json)
     import bot.cli_tools as cli_tools
 

@@ -18,11 +18,18 @@ from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake import CATEGORY_LABELS
-from bot.queue.cards import STATUS_LABELS
 from bot.storage.models import NewOutbox
 
 RELAY_GROUP = -10  # after the pre-processing, before the features
 FOLLOW_UP_WINDOW = dt.timedelta(days=14)
+# The status of a request as its sender reads it (officers see bot/queue/cards.py's words).
+CITIZEN_STATUS: dict[str, str] = {
+    "baru": N_("received, waiting for an officer"),
+    "diambil": N_("KBRI is handling it"),
+    "menunggu": N_("KBRI is waiting for your answer"),
+    "dirujuk": N_("passed on to a partner; KBRI follows it"),
+    "selesai": N_("closed"),
+}
 
 
 async def status(update: Update, context: KawanContext) -> None:
@@ -36,7 +43,7 @@ async def status(update: Update, context: KawanContext) -> None:
     for case in await repos.cases.list_for_user(user.id, limit=10):
         last = await repos.cases.latest_event(case.id, ("reply", "info_requested", "closed"))
         items.append({
-            "ref": case.ref, "status": t(STATUS_LABELS.get(case.status, case.status)),
+            "ref": case.ref, "status": t(CITIZEN_STATUS.get(case.status, case.status)),
             "category": t(CATEGORY_LABELS.get(case.category, case.category)),
             "created": case.created_at, "last": last.body if last is not None else None,
         })  # fmt: skip

@@ -138,7 +138,7 @@ async def on_text(update: Update, context: KawanContext) -> int | None:
     text = message.text.strip()
     if len(text) > step.max_length:
         await _notice(update, context, context.t(
-            "That is a bit long. Please keep it under %(n)s characters; I kept the first part.",
+            "That is a bit long: I kept the first %(n)s characters.",
             n=step.max_length,
         ))  # fmt: skip
     if step.key == "description":

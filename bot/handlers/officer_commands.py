@@ -13,7 +13,7 @@ from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, show
-from bot.queue.cards import STATUS_LABELS, case_card, officers_translator
+from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card, officers_translator
 from bot.queue.jobs import day_range
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
@@ -107,7 +107,11 @@ async def statistics(update: Update, context: KawanContext) -> None:
     assert repos is not None
     stats = await repos.reports.stats(until - dt.timedelta(days=days), until)
     t = officers_translator(context.services)
-    text = context.services.renderer.render("stats.html.j2", t, stats=stats, days=days)
+    text = context.services.renderer.render(
+        "stats.html.j2", t, stats=stats, days=days,
+        statuses={k: t(v) for k, v in STATUS_LABELS.items()},
+        categories={k: t(v) for k, v in CATEGORY_NAMES.items()},
+    )  # fmt: skip
     await show(update, context, Screen(text))
 
 

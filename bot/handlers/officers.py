@@ -137,7 +137,7 @@ async def on_case_button(update: Update, context: KawanContext) -> None:
             body=text,
             notify=[citizen_notice(case, text)],
         )
-    await answer_query(update, t("Done."))
+    await answer_query(update, t("Saved."))
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
     if updated is not None:

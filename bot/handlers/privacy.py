@@ -134,10 +134,10 @@ async def on_erase_confirmed(update: Update, context: KawanContext) -> None:
         if context.services.dispatcher is not None:
             context.services.dispatcher.wake()
     t = context.t
-    text = t(
-        "Your personal data has been erased (%(n)s request(s)). Consent withdrawn. "
-        "/hapus also clears this chat.",
-        n=len(erased),
+    text = t.ngettext(
+        "Your personal data has been erased, with %(n)s request. Consent withdrawn.",
+        "Your personal data has been erased, with %(n)s requests. Consent withdrawn.",
+        len(erased),
     )
     await show(update, context, Screen(text, (nav_row(t),)), new=True)
 

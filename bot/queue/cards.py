@@ -6,7 +6,6 @@ from bot.commands import N_
 from bot.context import Services
 from bot.handlers.screens import Screen
 from bot.i18n import Translator
-from bot.intake import CATEGORY_LABELS
 from bot.storage.models import Case
 
 STATUS_LABELS: dict[str, str] = {
@@ -15,6 +14,18 @@ STATUS_LABELS: dict[str, str] = {
     "menunggu": N_("waiting for the citizen"),
     "dirujuk": N_("referred"),
     "selesai": N_("closed"),
+}
+# Neutral names for officers (the citizen's buttons speak in the first person).
+CATEGORY_NAMES: dict[str, str] = {
+    "held": N_("Held against their will"),
+    "violence": N_("Violence or threats"),
+    "medical": N_("Sick or injured"),
+    "passport": N_("Passport held or lost"),
+    "visa": N_("Visa, overstay, documents"),
+    "go_home": N_("Wants to go home"),
+    "job": N_("Job offer or recruiter"),
+    "missing": N_("Missing, no news"),
+    "other": N_("Other"),
 }
 CONTACT_LABELS: dict[str, str] = {
     "any": N_("this chat, any time"),
@@ -37,7 +48,7 @@ def officers_translator(services: Services) -> Translator:
 def topic_name(case: Case, t: Translator) -> str:
     """A forum topic name: reference and category, never the citizen's name."""
     prefix = "🚨 " if case.urgent else ""
-    return f"{prefix}{case.ref} · {t(CATEGORY_LABELS.get(case.category, case.category))}"[:128]
+    return f"{prefix}{case.ref} · {t(CATEGORY_NAMES.get(case.category, case.category))}"[:128]
 
 
 def case_card(
@@ -47,13 +58,13 @@ def case_card(
     t = officers_translator(services)
     safe = None
     if case.safe_to_talk is not None:
-        safe = t("yes") if case.safe_to_talk else t("only briefly, in secret")
+        safe = t("yes") if case.safe_to_talk else t("not freely: keep messages short and discreet")
     contact = t(CONTACT_LABELS.get(case.contact_policy or "any", "any"))
     if case.contact_policy == "safe_hours":
         contact += f" ({case.safe_hours_from:02d}:00–{case.safe_hours_to:02d}:00)"
     text = services.renderer.render(
         "case_card.html.j2", t, case=case, safe=safe, contact=contact,
-        category=t(CATEGORY_LABELS.get(case.category, case.category)),
+        category=t(CATEGORY_NAMES.get(case.category, case.category)),
         status=t(STATUS_LABELS.get(case.status, case.status)),
         media_count=media_count, linked_ref=linked_ref,
     )  # fmt: skip
