@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from typing import Any
 
@@ -150,3 +151,42 @@ async def test_a_citizen_who_blocked_the_bot_does_not_stop_the_dispatcher(
     user = await app.services.repos.users.get(case.chat_id)
     assert user is not None and user.bot_blocked_at is not None
     assert await app.services.repos.outbox.count_pending() == 0
+
+
+async def test_attached_files_follow_the_card_as_their_own_rows(
+    app: KawanApplication, api: OfflineBotAPI
+) -> None:
+    from bot.storage.models import NewMedia
+
+    dispatcher = app.services.dispatcher
+    assert dispatcher is not None and app.services.repos is not None
+    media = (NewMedia("photo", "p1"), NewMedia("document", "d1"))
+    record = dataclasses.replace(_new_case(777), media=media)
+    case = await app.services.repos.cases.create_case(
+        record, [NewOutbox(kind="case_new", target_chat_id=OFFICERS_CHAT)]
+    )
+    await dispatcher.settle()
+    assert len(api.sent("sendPhoto", chat_id=OFFICERS_CHAT)) == 1
+    assert len(api.sent("sendDocument", chat_id=OFFICERS_CHAT)) == 1
+    card = await app.services.repos.cases.get_by_id(case.id)
+    assert card is not None
+    assert api.sent("sendPhoto")[0]["message_thread_id"] == card.thread_id
+
+
+async def test_a_follow_up_that_reads_as_danger_flags_the_case_urgent(
+    app: KawanApplication, api: OfflineBotAPI
+) -> None:
+    from bot.transport.driver import ChatDriver
+    from conftest import CITIZEN
+    from test_helpdesk import settle, submit_self_request
+
+    citizen = ChatDriver(app, api, CITIZEN)
+    ref = await submit_self_request(citizen, "Saya mau tanya soal visa")
+    await settle(app)
+    await citizen.send("tolong mereka pukul saya tadi malam")
+    assert "117" in citizen.text
+    await settle(app)
+    assert app.services.repos is not None
+    case = await app.services.repos.cases.get_by_ref(ref)
+    assert case is not None and case.urgent
+    assert api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"].startswith("🚨")

@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
+from bot.handlers.emergency import emergency_screen
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake import CATEGORY_LABELS
 from bot.storage.models import NewOutbox
@@ -74,7 +75,10 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
         await message.reply_text(t("Your messages are not being passed on at the moment."))
         raise ApplicationHandlerStop
     body = message.text or message.caption or ""
+    danger = context.services.danger.check(body) if context.services.danger and body else None
     header = f"💬 <b>WNI</b> · <code>{case.ref}</code>"
+    if danger is not None:
+        header = f"🚨 {header}"
     payload: dict[str, object] = {"text": f"{header}\n{html.escape(body)}"[:4000]}
     if not message.text:
         payload = {
@@ -86,6 +90,9 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
         case.id, actor="citizen", actor_id=user.id, kind="citizen_message",
         detail=None if message.text else "media", body=body[:4000] or None, notify=[relay],
     )  # fmt: skip
+    if danger is not None:
+        await repos.cases.mark_urgent(case.id, actor="system", actor_id=None)
+        await show(update, context, emergency_screen(t, context), new=True)
     if case.status == "menunggu":
         await repos.cases.set_status(
             case.id, "diambil", actor="citizen", actor_id=user.id, kind="info_given"

@@ -45,7 +45,11 @@ async def prepare(update: object, context: KawanContext) -> None:
             ))  # fmt: skip
         if not await _has_open_case(context, user.id):
             raise ApplicationHandlerStop
-    if services.dispatcher is not None and record is not None:
+    if (
+        services.dispatcher is not None
+        and record is not None
+        and record.contact_policy == "never_first"
+    ):
         # The citizen is here: replies held for "never message me first" can be shown now.
         await services.dispatcher.deliver_held(user.id)
 

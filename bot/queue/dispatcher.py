@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 import random
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Bot, Message, MessageId
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
-from bot.queue.cards import case_card, officers_translator, topic_name
+from bot.queue.cards import officers_translator
+from bot.queue.group import OfficersGroup
 from bot.queue.pacing import GroupPacer
 from bot.queue.relay import deliver_to_citizen, next_safe_moment, seconds_of
-from bot.storage.models import Case, OutboxItem
+from bot.storage.models import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
-        self._forum: bool | None = None
+        self.officers = OfficersGroup(services, bot)
         self.delivered = 0
 
     @property
@@ -94,13 +94,6 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), wait)
 
-    async def is_forum(self) -> bool:
-        """Whether the officers' group has topics (asked once, then remembered)."""
-        if self._forum is None:
-            chat = await self.bot.get_chat(self.group)
-            self._forum = bool(chat.is_forum)
-        return self._forum
-
     async def run_once(self) -> bool:
         """Deliver what is due now; True if anything was delivered (more may be waiting)."""
         async with self._round:  # the loop and a caller (tests, benchmarks) never overlap
@@ -122,12 +115,15 @@ class Dispatcher:
             if item.target_chat_id != self.group:
                 progressed |= await self._attempt(item)
         new_cases = [i for i in group_items if i.kind in NEW_CASE_KINDS]
+        per_case = (
+            2 if group_items and await self.officers.is_forum() else 1
+        )  # a topic, then the card
         waiting = await self.repos.outbox.count_pending("case_new")
-        if len(new_cases) > 1 and max(len(new_cases), waiting) > self.pacer.available():
+        if len(new_cases) > 1 and max(len(new_cases), waiting) * per_case > self.pacer.available():
             progressed |= await self._digest(new_cases)
             group_items = [i for i in group_items if i.kind not in NEW_CASE_KINDS]
         for item in group_items:
-            cost = 2 if item.kind in NEW_CASE_KINDS and await self.is_forum() else 1
+            cost = per_case if item.kind in NEW_CASE_KINDS else 1
             if not self.pacer.take(cost):
                 break
             progressed |= await self._attempt(item)
@@ -183,11 +179,19 @@ class Dispatcher:
             await self._retry(item, seconds, "RetryAfter")
             return False
         except Forbidden:
-            if item.target_chat_id != self.group:
-                await self.repos.users.mark_bot_blocked(item.target_chat_id, True)
+            if item.target_chat_id == self.group:
+                # The bot was removed from the group: keep every case until an admin fixes it.
+                log.error("the officers' group refuses the bot; outbox %s waits", item.id)
+                await self._retry(item, MAX_BACKOFF_SECONDS, "Forbidden")
+                return False
+            await self.repos.users.mark_bot_blocked(item.target_chat_id, True)
             await self.repos.outbox.give_up(item.id, "Forbidden", now=self.now())
             return False
         except BadRequest as exc:
+            if item.target_chat_id == self.group and "chat not found" in exc.message.lower():
+                log.error("the officers' group is not found; outbox %s waits", item.id)
+                await self._retry(item, MAX_BACKOFF_SECONDS, "chat not found")
+                return False
             log.warning("outbox %s refused by Telegram: %s", item.id, type(exc).__name__)
             await self.repos.outbox.give_up(
                 item.id, f"BadRequest: {exc.message[:80]}", now=self.now()
@@ -211,89 +215,17 @@ class Dispatcher:
 
     async def _deliver(self, item: OutboxItem) -> int | None:
         if item.kind in NEW_CASE_KINDS:
-            return await self._post_case(item)
+            return await self.officers.post_case(item)
         if item.kind == "to_citizen":
             return await self._to_citizen(item)
         if item.kind in ("case_update", "reminder", "notice"):
-            return await self._to_case_thread(item)
+            return await self.officers.to_case_thread(item)
+        if item.kind == "case_file":
+            return await self.officers.post_file(item)
         log.error("outbox %s has unknown kind %r; giving up", item.id, item.kind)
         await self.repos.outbox.give_up(item.id, "unknown kind", now=self.now())
         held: int | None = _HELD
         return held
-
-    async def _post_case(self, item: OutboxItem) -> int | None:
-        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
-        if case is None:
-            return None
-        media = await self.repos.cases.media(case.id)
-        linked = (
-            await self.repos.cases.get_by_id(case.linked_case_id) if case.linked_case_id else None
-        )
-        card = case_card(
-            self.services, case, media_count=len(media), linked_ref=linked.ref if linked else None
-        )
-        thread = await self._thread_for(case)
-        try:
-            sent = await self.bot.send_message(
-                self.group, card.text, reply_markup=card.markup, message_thread_id=thread
-            )
-        except BadRequest as exc:
-            if thread is None or "thread" not in exc.message.lower():
-                raise
-            # The topic was deleted: make a new one rather than fail forever.
-            await self.repos.cases.set_thread(case.id, None)
-            thread = await self._thread_for(dataclasses.replace(case, thread_id=None))
-            sent = await self.bot.send_message(
-                self.group, card.text, reply_markup=card.markup, message_thread_id=thread
-            )
-        await self.repos.cases.set_card_message(case.id, sent.message_id)
-        for file in media[:10]:
-            with contextlib.suppress(BadRequest):
-                await self._send_file(file.kind, file.file_id, thread, sent.message_id)
-        return sent.message_id
-
-    async def _thread_for(self, case: Case) -> int | None:
-        if not await self.is_forum():
-            return None
-        if case.thread_id is not None:
-            return case.thread_id
-        topic = await self.bot.create_forum_topic(
-            self.group, topic_name(case, officers_translator(self.services))
-        )
-        await self.repos.cases.set_thread(case.id, topic.message_thread_id)
-        return topic.message_thread_id
-
-    async def _send_file(
-        self, kind: str, file_id: str, thread: int | None, reply_to: int | None
-    ) -> Message:
-        kwargs: dict[str, Any] = {"message_thread_id": thread}
-        if reply_to is not None and thread is None:
-            kwargs["reply_to_message_id"] = reply_to
-        if kind == "photo":
-            return await self.bot.send_photo(self.group, file_id, **kwargs)
-        return await self.bot.send_document(self.group, file_id, **kwargs)
-
-    async def _to_case_thread(self, item: OutboxItem) -> int | None:
-        """A citizen's follow-up, a reminder or a notice, in the case's topic or as a reply."""
-        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
-        payload = dict(item.payload)
-        thread = case.thread_id if case is not None and await self.is_forum() else None
-        reply_to = case.card_message_id if case is not None and thread is None else None
-        kwargs: dict[str, Any] = {"message_thread_id": thread}
-        if reply_to is not None:
-            kwargs["reply_to_message_id"] = reply_to
-        if payload.get("copy_from"):
-            chat_id, message_id = payload["copy_from"]
-            copied: MessageId = await self.bot.copy_message(
-                self.group, chat_id, message_id, caption=payload.get("text"), **kwargs
-            )
-            if case is not None:
-                await self.repos.messages.link(self.group, copied.message_id, case.id, "officers")
-            return copied.message_id
-        sent = await self.bot.send_message(self.group, payload.get("text") or "…", **kwargs)
-        if case is not None:
-            await self.repos.messages.link(self.group, sent.message_id, case.id, "officers")
-        return sent.message_id
 
     async def _to_citizen(self, item: OutboxItem) -> int | None:
         """An officer's reply or a notice, honouring "never message me first" and safe hours."""

@@ -198,6 +198,20 @@ class CaseRepository(CaseReader):
             now=now,
         )
 
+    async def mark_urgent(
+        self, case_id: int, *, actor: Actor, actor_id: int | None, now: datetime | None = None
+    ) -> Case | None:
+        """Flag an open case urgent (a follow-up reads as danger); None if closed or already so."""
+        return await self._change(
+            case_id,
+            "urgent = 1",
+            {},
+            event=(actor, actor_id, "urgent", "urgent", None),
+            notify=(),
+            now=now,
+            condition="status <> 'selesai' AND urgent = 0",
+        )
+
     async def record_reply(
         self,
         case_id: int,

@@ -1,0 +1,131 @@
+"""Posting into the officers' group: a forum topic per case (re-created if deleted), or replies."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from telegram import Bot, Message, MessageId
+from telegram.error import BadRequest
+
+from bot.context import Services
+from bot.queue.cards import case_card, officers_translator, topic_name
+from bot.storage.models import Case, NewOutbox, OutboxItem
+
+
+class OfficersGroup:
+    """How a case, its files and its follow-ups appear in OFFICERS_CHAT_ID."""
+
+    def __init__(self, services: Services, bot: Bot) -> None:
+        self.services, self.bot = services, bot
+        self._forum: bool | None = None
+
+    @property
+    def repos(self) -> Any:
+        assert self.services.repos is not None
+        return self.services.repos
+
+    @property
+    def group(self) -> int:
+        chat_id = self.services.settings.officers_chat_id
+        assert chat_id is not None
+        return chat_id
+
+    async def is_forum(self) -> bool:
+        """Whether the officers' group has topics (asked once, then remembered)."""
+        if self._forum is None:
+            chat = await self.bot.get_chat(self.group)
+            self._forum = bool(chat.is_forum)
+        return self._forum
+
+    async def post_case(self, item: OutboxItem) -> int | None:
+        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
+        if case is None:
+            return None
+        media = await self.repos.cases.media(case.id)
+        linked = (
+            await self.repos.cases.get_by_id(case.linked_case_id) if case.linked_case_id else None
+        )
+        card = case_card(
+            self.services, case, media_count=len(media), linked_ref=linked.ref if linked else None
+        )
+        thread = await self.thread_for(case)
+        try:
+            sent = await self.bot.send_message(
+                self.group, card.text, reply_markup=card.markup, message_thread_id=thread
+            )
+        except BadRequest as exc:
+            if thread is None or "thread" not in exc.message.lower():
+                raise
+            # The topic was deleted: make a new one rather than fail forever.
+            await self.repos.cases.set_thread(case.id, None)
+            thread = await self.thread_for(dataclasses.replace(case, thread_id=None))
+            sent = await self.bot.send_message(
+                self.group, card.text, reply_markup=card.markup, message_thread_id=thread
+            )
+        await self.repos.cases.set_card_message(case.id, sent.message_id)
+        for file in media[
+            :10
+        ]:  # each file is its own row: paced, retried, never re-posting the card
+            payload = {"kind": file.kind, "file_id": file.file_id}
+            await self.repos.outbox.enqueue(
+                NewOutbox(
+                    kind="case_file", target_chat_id=self.group, case_id=case.id, payload=payload
+                )
+            )
+        return sent.message_id
+
+    async def thread_for(self, case: Case) -> int | None:
+        if not await self.is_forum():
+            return None
+        if case.thread_id is not None:
+            return case.thread_id
+        topic = await self.bot.create_forum_topic(
+            self.group, topic_name(case, officers_translator(self.services))
+        )
+        await self.repos.cases.set_thread(case.id, topic.message_thread_id)
+        return topic.message_thread_id
+
+    async def send_file(
+        self, kind: str, file_id: str, thread: int | None, reply_to: int | None
+    ) -> Message:
+        kwargs: dict[str, Any] = {"message_thread_id": thread}
+        if reply_to is not None and thread is None:
+            kwargs["reply_to_message_id"] = reply_to
+        if kind == "photo":
+            return await self.bot.send_photo(self.group, file_id, **kwargs)
+        return await self.bot.send_document(self.group, file_id, **kwargs)
+
+    async def to_case_thread(self, item: OutboxItem) -> int | None:
+        """A citizen's follow-up, a reminder or a notice, in the case's topic or as a reply."""
+        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
+        payload = dict(item.payload)
+        thread = case.thread_id if case is not None and await self.is_forum() else None
+        reply_to = case.card_message_id if case is not None and thread is None else None
+        kwargs: dict[str, Any] = {"message_thread_id": thread}
+        if reply_to is not None:
+            kwargs["reply_to_message_id"] = reply_to
+        if payload.get("copy_from"):
+            chat_id, message_id = payload["copy_from"]
+            copied: MessageId = await self.bot.copy_message(
+                self.group, chat_id, message_id, caption=payload.get("text"), **kwargs
+            )
+            if case is not None:
+                await self.repos.messages.link(self.group, copied.message_id, case.id, "officers")
+            return copied.message_id
+        sent = await self.bot.send_message(self.group, payload.get("text") or "…", **kwargs)
+        if case is not None:
+            await self.repos.messages.link(self.group, sent.message_id, case.id, "officers")
+        return sent.message_id
+
+    async def post_file(self, item: OutboxItem) -> int | None:
+        """A file the citizen attached, under the case's card (skipped once the case is erased)."""
+        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
+        if case is None or case.erased_at is not None:
+            return None
+        thread = case.thread_id if await self.is_forum() else None
+        payload = item.payload
+        sent = await self.send_file(
+            str(payload["kind"]), str(payload["file_id"]), thread, case.card_message_id
+        )
+        return sent.message_id
