@@ -54,3 +54,9 @@ def officer(app: KawanApplication, api: OfflineBotAPI) -> ChatDriver:
 
 def make_settings(base: Settings, **changes: object) -> Settings:
     return replace(base, **changes)  # type: ignore[arg-type]
+
+
+async def finish_request(citizen: ChatDriver) -> None:
+    """The last steps of every help request: no more files, consent, send."""
+    for step in ("i:attach:done", "i:consent:yes", "i:confirm:yes"):
+        await citizen.press(step)

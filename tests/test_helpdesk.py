@@ -7,7 +7,7 @@ import re
 from bot.context import KawanApplication
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
-from conftest import OFFICERS_CHAT
+from conftest import OFFICERS_CHAT, finish_request
 
 REF = re.compile(r"KWN-[0-9A-HJKMNP-TV-Z]{6}")
 
@@ -125,9 +125,7 @@ async def test_family_report_carries_the_relative_details(
     assert "117" in citizen.text  # urgent: emergency numbers at once
     await citizen.press("i:contact:never_first")
     await citizen.send("Anak saya bilang tidak boleh keluar dari gedung.")
-    await citizen.press("i:attach:done")
-    await citizen.press("i:consent:yes")
-    await citizen.press("i:confirm:yes")
+    await finish_request(citizen)
     ref = REF.search(citizen.text)
     assert ref
     await settle(app)
@@ -146,9 +144,7 @@ async def test_never_message_me_first_holds_replies_until_the_citizen_writes(
     await citizen.press("i:location:-")
     await citizen.press("i:contact:never_first")
     await citizen.send("Saya mau pulang")
-    await citizen.press("i:attach:done")
-    await citizen.press("i:consent:yes")
-    await citizen.press("i:confirm:yes")
+    await finish_request(citizen)
     await settle(app)
     thread = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]["message_thread_id"]
     before = len(api.sent("sendMessage", chat_id=citizen.chat_id))
@@ -190,9 +186,7 @@ async def test_a_restart_in_the_middle_of_an_intake_resumes_it(
         assert "KBRI" in citizen.text  # the contact question follows
         await citizen.press("i:contact:any")
         await citizen.send("Paspor ditahan majikan")
-        await citizen.press("i:attach:done")
-        await citizen.press("i:consent:yes")
-        await citizen.press("i:confirm:yes")
+        await finish_request(citizen)
         assert REF.search(citizen.text)
 
 

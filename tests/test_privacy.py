@@ -9,7 +9,7 @@ from bot.context import KawanApplication
 from bot.queue.jobs import delete_due
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
-from conftest import OFFICERS_CHAT
+from conftest import OFFICERS_CHAT, finish_request
 
 PERSONAL = ("Budi Santoso", "Gedung Merah Poipet", "A1234567", "disekap di lantai tiga")
 
@@ -25,9 +25,7 @@ async def _relative_report(citizen: ChatDriver) -> None:
     await citizen.press("i:contact:any")
     await citizen.send(f"Adik saya {PERSONAL[3]}")
     await citizen.send(kind="photo", caption=None)
-    await citizen.press("i:attach:done")
-    await citizen.press("i:consent:yes")
-    await citizen.press("i:confirm:yes")
+    await finish_request(citizen)
 
 
 async def test_hapus_deletes_both_sides_of_the_last_48_hours(

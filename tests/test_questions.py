@@ -7,7 +7,7 @@ import re
 from bot.context import KawanApplication
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
-from conftest import OFFICERS_CHAT
+from conftest import OFFICERS_CHAT, finish_request
 
 
 async def test_a_typed_question_gets_the_guide_section(
@@ -46,9 +46,7 @@ async def test_danger_shows_the_emergency_screen_first_and_a_one_tap_urgent_requ
     await citizen.press("h:urgent")
     await citizen.press("i:location:-")
     await citizen.press("i:contact:any")
-    await citizen.press("i:attach:done")
-    await citizen.press("i:consent:yes")
-    await citizen.press("i:confirm:yes")
+    await finish_request(citizen)
     ref = re.search(r"KWN-\w{6}", citizen.text)
     assert ref
     assert app.services.dispatcher is not None

@@ -54,14 +54,11 @@ class Dispatcher:
 
     @property
     def repos(self) -> Any:
-        assert self.services.repos is not None
-        return self.services.repos
+        return self.officers.repos
 
     @property
     def group(self) -> int:
-        chat_id = self.services.settings.officers_chat_id
-        assert chat_id is not None
-        return chat_id
+        return self.officers.group
 
     def wake(self) -> None:
         self._wake.set()
