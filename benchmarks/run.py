@@ -43,7 +43,7 @@ class Sizes:
     query_reps: int
 
 
-FULL = Sizes(6000, 500, 5000, 300, 100_000, 200)
+FULL = Sizes(10_000, 1000, 5000, 300, 100_000, 300)
 QUICK = Sizes(1500, 200, 1000, 40, 20_000, 50)
 TINY = Sizes(150, 30, 60, 4, 500, 5)  # the smoke test: shape, not speed
 

@@ -180,13 +180,11 @@ async def surge(cases: int, intakes: int, seed: int, fault_rate: float = 0.10) -
         api = officers_api()
         app = kawan_app(Path(tmp) / "kawan.sqlite3", api)
         async with running(app):
-            services = app.services
-            assert services.dispatcher is not None and services.repos is not None
-            await services.dispatcher.stop()  # replaced by the same loop on simulated time
-            dispatcher = Dispatcher(
-                services, app.bot, pacer=GroupPacer(clock=clock.monotonic), now=clock.now
-            )
-            services.dispatcher = dispatcher
+            services, dispatcher = app.services, app.services.dispatcher
+            assert dispatcher is not None and services.repos is not None
+            await dispatcher.stop()  # restarted below, paced and stamping on simulated time
+            dispatcher.pacer = GroupPacer(clock=clock.monotonic)
+            dispatcher.now = clock.now
             faults = FaultPlan(fault_rate, seed)
             api.fault_policy = faults
             dispatcher.start()
