@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -141,6 +142,9 @@ async def start_services(app: Any) -> None:
         services.dispatcher.start()
     if app.job_queue is not None:
         jobs.schedule(app.job_queue, settings)
+    # Content, indexes and catalogs live for the whole run: keep them out of GC's full passes.
+    gc.collect()
+    gc.freeze()
 
 
 async def stop_services(app: Any) -> None:

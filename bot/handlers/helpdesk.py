@@ -36,9 +36,11 @@ async def _ask_next(
     update: Update, context: KawanContext, draft: Draft, *, new: bool = False
 ) -> int:
     step = draft.current
-    views.save_draft(context, draft)
+    # Saved only once the next question is on screen: if showing it fails, pressing the same
+    # button again repeats this step instead of leaving the user stuck one step ahead.
     if step is not None:
         await show(update, context, views.step_screen(context, draft, step), new=new)
+        views.save_draft(context, draft)
         return ASKING
     t = context.t
     text = t(
@@ -47,6 +49,7 @@ async def _ask_next(
     )
     rows = (((t("Continue ➡️"), "i:attach:done"),), ((t("✖️ Cancel"), "i:cancel:x"),))
     await show(update, context, Screen(text, rows), new=new)
+    views.save_draft(context, draft)
     return ATTACHING
 
 
@@ -220,7 +223,14 @@ async def on_confirm(update: Update, context: KawanContext) -> int:
     """Send: commit the case, then (only then) show the reference."""
     await answer_query(update)
     draft = views.draft_of(context)
-    if draft is None or update.effective_user is None or update.effective_chat is None:
+    if update.effective_user is None or update.effective_chat is None:
+        return ConversationHandler.END
+    if draft is None:
+        # Sent already, but the acknowledgement never arrived (a network error): show it again
+        # rather than let the citizen send the same request twice.
+        recent = await cases.recently_submitted(context, update.effective_user.id)
+        if recent is not None:
+            await show(update, context, views.acknowledgement_screen(context, recent))
         return ConversationHandler.END
     case = await cases.submit(context, draft, update.effective_user.id, update.effective_chat.id)
     views.save_draft(context, None)

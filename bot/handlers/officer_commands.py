@@ -181,8 +181,7 @@ async def _set_block(update: Update, context: KawanContext, *, blocked: bool) ->
         await repos.users.block(case.user_id, officer)
     else:
         await repos.users.unblock(case.user_id, officer)
-    kind = "blocked" if blocked else "unblocked"
-    await repos.cases.add_event(case.id, actor="officer", actor_id=officer, kind=kind)
+    # The repository records the block as an event on the user's latest case.
     text = (
         t("The user of %(ref)s is blocked.", ref=case.ref)
         if blocked

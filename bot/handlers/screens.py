@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import KawanContext
 from bot.i18n import Translator
@@ -75,8 +75,9 @@ async def show(
 async def answer_query(update: Update, text: str | None = None) -> None:
     """Stop the button's loading spinner (Telegram expects an answer to every callback)."""
     if update.callback_query is not None:
-        # A query older than ~15 minutes cannot be answered; nothing the user can see.
-        with contextlib.suppress(BadRequest):
+        # Only stops a spinner: a refusal (query too old) or a network hiccup must not abort
+        # the step the button started.
+        with contextlib.suppress(TelegramError):
             await update.callback_query.answer(text[:200] if text else None)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from telegram import Update
 
 from bot.context import KawanContext
@@ -9,6 +11,7 @@ from bot.intake import Draft, safe_hours
 from bot.storage.models import Case, ContactPolicy, NewCase, NewMedia, NewOutbox, Relative
 
 CONSENT_VERSION = "2026-11-28"
+RESHOW_ACK_WITHIN = dt.timedelta(minutes=10)
 
 
 def _relative(draft: Draft) -> Relative | None:
@@ -82,4 +85,15 @@ async def last_closed_case_id(context: KawanContext, update: Update) -> int | No
         return None
     for case in await repos.cases.list_for_user(update.effective_user.id, limit=1):
         return None if case.is_open else case.id
+    return None
+
+
+async def recently_submitted(context: KawanContext, user_id: int) -> Case | None:
+    """The citizen's newest case if it was sent in the last few minutes, else None."""
+    repos = context.services.repos
+    if repos is None:
+        return None
+    for case in await repos.cases.list_for_user(user_id, limit=1):
+        if dt.datetime.now(dt.UTC) - case.created_at < RESHOW_ACK_WITHIN:
+            return case
     return None

@@ -19,6 +19,7 @@ from bot.storage.models import NewOutbox
 log = logging.getLogger(__name__)
 
 DELETE_WINDOW = dt.timedelta(hours=48)
+OUTBOX_KEPT = dt.timedelta(days=30)
 
 
 def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -102,5 +103,6 @@ async def daily_retention(context: KawanContext) -> int:
     cutoff = now - dt.timedelta(days=context.services.settings.retention_days)
     purged: int = await repos.privacy.purge_closed_before(cutoff)
     await repos.messages.forget_older_than(now - DELETE_WINDOW)
+    await repos.outbox.prune_delivered(now - OUTBOX_KEPT)  # the audit lives in case_events
     log.info("retention: %s case(s) purged", purged)
     return purged

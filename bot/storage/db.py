@@ -158,17 +158,22 @@ class Database:
             quiet = "no transaction is active" in str(exc)
             log.log(logging.DEBUG if quiet else logging.WARNING, "%s failed: %s", statement, exc)
 
+    # Each aiosqlite call is a round trip to its thread (~80 µs): one per statement, no more.
+    # (An unclosed sqlite3 cursor is simply collected; closing it would cost another trip.)
+
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; the number of rows it changed."""
-        async with self._turn() as conn, conn.execute(sql, params) as cursor:
+        async with self._turn() as conn:
+            cursor = await conn.execute(sql, params)
             return cursor.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT; the new row's id."""
-        async with self._turn() as conn, conn.execute(sql, params) as cursor:
-            if cursor.lastrowid is None:
+        async with self._turn() as conn:
+            row = await conn.execute_insert(sql, params)
+            if row is None or row[0] is None:
                 raise sqlite3.OperationalError("INSERT did not produce a row id")
-            return cursor.lastrowid
+            return int(row[0])
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for each parameter row (wrap in transaction() for speed)."""
@@ -177,8 +182,9 @@ class Database:
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """The first row of a query, or None."""
-        async with self._turn() as conn, conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        async with self._turn() as conn:
+            rows = list(await conn.execute_fetchall(sql, params))
+            return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """All rows of a query."""

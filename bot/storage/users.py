@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import datetime
 from typing import cast
 
@@ -10,6 +11,9 @@ from bot.storage.case_rows import insert_event
 from bot.storage.db import Database
 from bot.storage.models import ContactPolicy, User
 from bot.storage.timestamps import parse_utc, parse_utc_or_none, stamp
+
+TOUCH_EVERY_SECONDS = 60.0
+_RECENT_MAX = 100_000
 
 
 def user_from_row(row: sqlite3.Row) -> User:
@@ -35,16 +39,30 @@ class UserRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # touch() runs for every update; most are taps seconds apart. Every change goes through
+        # this repository and refreshes the entry, so only last_seen_at may lag (by ≤ a minute).
+        self._recent: dict[int, tuple[User, float]] = {}
 
     async def get(self, user_id: int) -> User | None:
         """The user, or None."""
         row = await self._db.fetchone("SELECT * FROM users WHERE user_id = ?", (user_id,))
-        return None if row is None else user_from_row(row)
+        user = None if row is None else user_from_row(row)
+        if user is None:
+            self._recent.pop(user_id, None)
+        else:
+            if len(self._recent) >= _RECENT_MAX:
+                self._recent.clear()
+            self._recent[user_id] = (user, time.monotonic())
+        return user
 
     async def touch(
         self, user_id: int, locale_hint: str | None = None, *, now: datetime | None = None
     ) -> User:
         """Note that the user wrote; a new user starts with `locale_hint` (a chosen one stays)."""
+        cached = self._recent.get(user_id)
+        fresh_enough = cached is not None and time.monotonic() - cached[1] < TOUCH_EVERY_SECONDS
+        if cached is not None and fresh_enough and now is None and cached[0].bot_blocked_at is None:
+            return cached[0]
         moment = stamp(now)
         await self._db.execute(
             "INSERT INTO users (user_id, locale, created_at, last_seen_at) VALUES (?, ?, ?, ?) "
@@ -52,9 +70,9 @@ class UserRepository:
             "bot_blocked_at = NULL",  # they wrote to us, so they no longer block the bot
             (user_id, locale_hint, moment, moment),
         )
-        user = await self.get(user_id)
-        assert user is not None
-        return user
+        fresh = await self.get(user_id)
+        assert fresh is not None
+        return fresh
 
     async def _update(
         self, user_id: int, assignments: str, values: tuple[object, ...]
