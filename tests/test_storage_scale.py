@@ -114,7 +114,7 @@ def assert_indexed(plans: list[list[str]], index: str, *, may_sort: bool) -> Non
         ("latest_open_for_user", "cases_by_user (user_id="),
         ("events", "case_events_by_case (case_id="),
         ("pending", "outbox_pending"),
-        ("stats", "cases_by_created"),
+        ("stats", "cases_stats"),  # covering index (migration 003)
         ("export", "cases_by_created"),
         ("purge", "cases_closed_unerased"),
     ],

@@ -154,12 +154,13 @@ class Dispatcher:
             log.warning("digest not sent (%s); cases stay queued", type(exc).__name__)
             return False
         listed = {c.id for c in cases}
-        for item in items[:DIGEST_MAX_REFS]:
-            await self.repos.outbox.mark_delivered(item.id, sent.message_id, now=self.now())
-            if item.case_id in listed:
-                await self.repos.cases.add_event(
-                    item.case_id, actor="system", actor_id=None, kind="digested"
-                )
+        async with self.repos.db.transaction():  # one commit for the whole digest, not 2 × 150
+            for item in items[:DIGEST_MAX_REFS]:
+                await self.repos.outbox.mark_delivered(item.id, sent.message_id, now=self.now())
+                if item.case_id in listed:
+                    await self.repos.cases.add_event(
+                        item.case_id, actor="system", actor_id=None, kind="digested"
+                    )
         self.delivered += len(listed)
         return True
 
