@@ -190,3 +190,22 @@ async def test_a_follow_up_that_reads_as_danger_flags_the_case_urgent(
     case = await app.services.repos.cases.get_by_ref(ref)
     assert case is not None and case.urgent
     assert api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"].startswith("🚨")
+
+
+async def test_in_a_surge_urgent_cases_still_get_their_own_card(
+    app: KawanApplication, api: OfflineBotAPI
+) -> None:
+    dispatcher = app.services.dispatcher
+    assert dispatcher is not None and app.services.repos is not None
+    await dispatcher.stop()
+    clock = [0.0]
+    dispatcher.pacer = GroupPacer(clock=lambda: clock[0])
+    await _commit(app, 40)
+    urgent = await app.services.repos.cases.create_case(
+        dataclasses.replace(_new_case(9_999, "disekap"), urgent=True),
+        [NewOutbox(kind="case_new", target_chat_id=OFFICERS_CHAT)],
+    )
+    await dispatcher.settle()
+    cards = [t for t in _group_texts(api) if "📥" not in t]
+    assert any(urgent.ref in t for t in cards), "the urgent case has its own card"
+    assert sum(urgent.ref in t for t in _group_texts(api)) == 1, "and is not also in a digest"

@@ -118,7 +118,7 @@ class Dispatcher:
         )  # a topic, then the card
         waiting = await self.repos.outbox.count_pending("case_new")
         if len(new_cases) > 1 and max(len(new_cases), waiting) * per_case > self.pacer.available():
-            progressed |= await self._digest(new_cases)
+            progressed |= await self._digest(new_cases, per_case)
             group_items = [i for i in group_items if i.kind not in NEW_CASE_KINDS]
         for item in group_items:
             cost = per_case if item.kind in NEW_CASE_KINDS else 1
@@ -135,14 +135,28 @@ class Dispatcher:
                 await self._attempt(item, honour_policy=False)
         return len(released)
 
-    async def _digest(self, items: list[OutboxItem]) -> bool:
-        """More new cases than the pace allows: one message lists them; all stay in /antrian."""
-        if not self.pacer.take(1):
+    async def _digest(self, items: list[OutboxItem], per_case: int) -> bool:
+        """More new cases than the pace allows: one message lists them; all stay in /antrian.
+
+        Urgent cases still get their own card while the pace has room for one.
+        """
+        if not self.pacer.take(1):  # the digest's own message, reserved first
             return False
-        cases = [
-            c for i in items[:DIGEST_MAX_REFS] if (c := await self.repos.cases.get_by_id(i.case_id))
-        ]
-        cases.sort(key=lambda c: (not c.urgent, c.created_at))
+        items = items[:DIGEST_MAX_REFS]
+        cases = [c for i in items if (c := await self.repos.cases.get_by_id(i.case_id))]
+        posted: set[int | None] = set()
+        for case in [c for c in cases if c.urgent]:
+            item = next(i for i in items if i.case_id == case.id)
+            if not self.pacer.take(per_case):
+                break
+            if await self._attempt(item):
+                posted.add(case.id)
+        cases = sorted(
+            (c for c in cases if c.id not in posted), key=lambda c: (not c.urgent, c.created_at)
+        )
+        items = [i for i in items if i.case_id not in posted]
+        if not cases:
+            return bool(posted)
         t = officers_translator(self.services)
         text = self.services.renderer.render("digest.html.j2", t, cases=cases, total=len(cases))
         try:
@@ -155,7 +169,7 @@ class Dispatcher:
             return False
         listed = {c.id for c in cases}
         async with self.repos.db.transaction():  # one commit for the whole digest, not 2 × 150
-            for item in items[:DIGEST_MAX_REFS]:
+            for item in items:
                 await self.repos.outbox.mark_delivered(item.id, sent.message_id, now=self.now())
                 if item.case_id in listed:
                     await self.repos.cases.add_event(
