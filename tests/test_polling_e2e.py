@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from telegram import Bot
 
@@ -15,6 +18,7 @@ from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
 
 TOKEN = "123456789:AAHkawanTestTokenForLocalBotApiServer01"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 async def _wait_for(predicate: Callable[[], bool]) -> None:
@@ -63,3 +67,138 @@ async def test_polling_against_a_local_bot_api_server(tmp_path: Path) -> None:
         await stop_services(app)
         await app.shutdown()
         await server.stop()
+
+
+class HttpCitizen:
+    """A person talking to the bot only through the local HTTP Bot API server."""
+
+    def __init__(self, server: BotApiHTTPServer, api: OfflineBotAPI, person: Person) -> None:
+        self.server, self.api, self.person = server, api, person
+        self.factory = UpdateFactory(api, Bot(TOKEN))
+
+    def _answers(self) -> int:
+        return len([c for c in self.api.calls if int(c[1].get("chat_id") or 0) == self.person.id])
+
+    async def _push(self, update: dict[str, Any]) -> None:
+        before = self._answers()
+        self.server.push_update(update)
+        await _wait_for(lambda: self._answers() > before)
+
+    async def send(self, text: str) -> None:
+        update_id = self.api.next_update_id()
+        await self._push(
+            {"update_id": update_id, "message": self.factory.message_json(self.person, text)}
+        )
+
+    async def press(self, data: str) -> None:
+        await self._push(self.factory.callback(self.person, data).to_dict())
+
+
+async def _help_request(citizen: HttpCitizen, description: str) -> None:
+    await citizen.send("/bantuan")
+    for step in ("i:category:passport", "i:safe:yes"):
+        await citizen.press(step)
+    await citizen.send("Phnom Penh")
+    await citizen.press("i:contact:any")
+    await citizen.send(description)
+    for step in ("i:attach:done", "i:consent:yes", "i:confirm:yes"):
+        await citizen.press(step)
+
+
+async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> None:
+    api = OfflineBotAPI()
+    group = api.chat(-100555, type="supergroup", title="piket", is_forum=True)
+    officer = Person(id=9001, first_name="Petugas")
+    group.members[officer.id] = "administrator"
+    server = BotApiHTTPServer(api, TOKEN)
+    await server.start()
+    env = {"BOT_TOKEN": TOKEN, "OFFICERS_CHAT_ID": "-100555", "TELEGRAM_API_URL": server.url,
+           "DATABASE_PATH": str(tmp_path / "e2e.sqlite3")}  # fmt: skip
+    app = build_application(load_settings(env, dotenv=None))
+    citizen = HttpCitizen(server, api, Person(id=4243, first_name="Rina"))
+    try:
+        await app.initialize()
+        await start_services(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await _help_request(citizen, "Paspor saya ditahan majikan")
+        ack = api.visible_texts(citizen.person.id)[-1]
+        ref = ack[ack.index("KWN-") : ack.index("KWN-") + 10]
+        await _wait_for(lambda: any(ref in t for t in api.visible_texts(-100555)))
+        card = next(m for m in group.messages.values() if ref in m.get("text", ""))
+        officers = HttpCitizen(server, api, officer)
+        factory = officers.factory
+        server.push_update(
+            factory.callback(
+                officer, "c:claim:1", message_id=card["message_id"], chat_id=-100555
+            ).to_dict()
+        )
+        reply = factory.message_json(
+            officer, "Kami hubungi besok.", chat_id=-100555, thread_id=card["message_thread_id"]
+        )
+        server.push_update({"update_id": api.next_update_id(), "message": reply})
+        await _wait_for(
+            lambda: "Kami hubungi besok." in " ".join(api.visible_texts(citizen.person.id))
+        )
+        last = api.visible_texts(citizen.person.id)[-1]
+        assert "KBRI" in last and "Petugas" not in last
+        server.push_update(
+            factory.callback(
+                officer, "c:closeok:1", message_id=card["message_id"], chat_id=-100555
+            ).to_dict()
+        )
+        await _wait_for(
+            lambda: (
+                "KWN" in api.visible_texts(citizen.person.id)[-1]
+                and "Kami" not in api.visible_texts(citizen.person.id)[-1]
+            )
+        )
+        assert ref in api.visible_texts(citizen.person.id)[-1]  # told it is closed
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await stop_services(app)
+        await app.shutdown()
+        await server.stop()
+
+
+async def test_sigkill_at_any_moment_loses_no_committed_case(tmp_path: Path) -> None:
+    api = OfflineBotAPI()
+    group = api.chat(-100556, type="supergroup", title="piket", is_forum=True)
+    server = BotApiHTTPServer(api, TOKEN)
+    await server.start()
+    env = {**os.environ, "BOT_TOKEN": TOKEN, "OFFICERS_CHAT_ID": "-100556",
+           "TELEGRAM_API_URL": server.url, "DATABASE_PATH": str(tmp_path / "kill.sqlite3"),
+           "LOG_LEVEL": "WARNING", "PYTHONPATH": ROOT}  # fmt: skip
+
+    def start() -> asyncio.subprocess.Process:
+        return asyncio.create_subprocess_exec(  # type: ignore[return-value]
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+
+    refs: list[str] = []
+    process = await start()  # type: ignore[misc]
+    try:
+        for n in range(4):
+            citizen = HttpCitizen(server, api, Person(id=5000 + n, first_name=f"W{n}"))
+            await _help_request(citizen, f"Permintaan nomor {n}")
+            ack = api.visible_texts(citizen.person.id)[-1]
+            refs.append(ack[ack.index("KWN-") : ack.index("KWN-") + 10])
+            if n == 1:
+                process.kill()  # SIGKILL right after two acknowledgements, mid-dispatch
+                await process.wait()
+                process = await start()  # type: ignore[misc]
+        await _wait_for(lambda: all(any(r in t for t in api.visible_texts(-100556)) for r in refs))
+    finally:
+        process.kill()
+        await process.wait()
+        await server.stop()
+    texts = [m.get("text", "") for m in group.messages.values()]
+    for ref in refs:
+        # At most one extra: a card in flight at the instant of the kill may be posted again.
+        assert 1 <= sum(ref in t for t in texts) <= 2, ref
+    assert sum(sum(ref in t for t in texts) - 1 for ref in refs) <= 1
