@@ -11,6 +11,8 @@ import pytest
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import KawanApplication
+from bot.storage.db import Database
+from bot.storage.repos import Repositories
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person
@@ -18,6 +20,19 @@ from bot.transport.updates import Person
 OFFICERS_CHAT = -1001234567890
 OFFICER = Person(id=900_001, first_name="Officer", language_code="id")
 CITIZEN = Person(id=100_001, first_name="Siti", language_code="id")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh, migrated database file (the storage tests' starting point)."""
+    database = await Database.open(tmp_path / "kawan.sqlite3")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def repos(db: Database) -> Repositories:
+    return Repositories.build(db)
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,36 +30,23 @@ async def _wait_for(predicate: Callable[[], bool]) -> None:
     raise AssertionError("the bot did not answer over HTTP in time")
 
 
-async def test_polling_against_a_local_bot_api_server(tmp_path: Path) -> None:
-    api = OfflineBotAPI()
+@contextlib.asynccontextmanager
+async def polling(
+    api: OfflineBotAPI, chat_id: str, database: Path
+) -> AsyncIterator[BotApiHTTPServer]:
+    """A local Bot API server, and the real bot long-polling it as `python -m bot run` would."""
     server = BotApiHTTPServer(api, TOKEN)
     await server.start()
-    settings = load_settings(
-        {
-            "BOT_TOKEN": TOKEN,
-            "OFFICERS_CHAT_ID": "-100555",
-            "TELEGRAM_API_URL": server.url,
-            "DATABASE_PATH": str(tmp_path / "e2e.sqlite3"),
-        },
-        dotenv=None,
-    )
-    app = build_application(settings)
-    person = Person(id=4242, first_name="Rina", language_code="id")
-    factory = UpdateFactory(api, Bot(TOKEN))
+    env = {"BOT_TOKEN": TOKEN, "OFFICERS_CHAT_ID": chat_id, "TELEGRAM_API_URL": server.url,
+           "DATABASE_PATH": str(database)}  # fmt: skip
+    app = build_application(load_settings(env, dotenv=None))
     try:
         await app.initialize()
         await start_services(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        server.push_update(
-            {"update_id": 1, "message": factory.message_json(person, "/start darurat")}
-        )
-        await _wait_for(lambda: bool(api.sent("sendMessage", chat_id=person.id)))
-        sent = api.sent("sendMessage", chat_id=person.id)[0]
-        assert "117" in sent["text"]
-        assert api.sent("getMe"), "the bot introduced itself to the local server"
-        assert api.sent("setMyCommands"), "command menus were published over HTTP"
+        yield server
     finally:
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
@@ -67,6 +55,21 @@ async def test_polling_against_a_local_bot_api_server(tmp_path: Path) -> None:
         await stop_services(app)
         await app.shutdown()
         await server.stop()
+
+
+async def test_polling_against_a_local_bot_api_server(tmp_path: Path) -> None:
+    api = OfflineBotAPI()
+    person = Person(id=4242, first_name="Rina", language_code="id")
+    factory = UpdateFactory(api, Bot(TOKEN))
+    async with polling(api, "-100555", tmp_path / "e2e.sqlite3") as server:
+        server.push_update(
+            {"update_id": 1, "message": factory.message_json(person, "/start darurat")}
+        )
+        await _wait_for(lambda: bool(api.sent("sendMessage", chat_id=person.id)))
+        sent = api.sent("sendMessage", chat_id=person.id)[0]
+        assert "117" in sent["text"]
+        assert api.sent("getMe"), "the bot introduced itself to the local server"
+        assert api.sent("setMyCommands"), "command menus were published over HTTP"
 
 
 class HttpCitizen:
@@ -110,25 +113,14 @@ async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> N
     group = api.chat(-100555, type="supergroup", title="piket", is_forum=True)
     officer = Person(id=9001, first_name="Petugas")
     group.members[officer.id] = "administrator"
-    server = BotApiHTTPServer(api, TOKEN)
-    await server.start()
-    env = {"BOT_TOKEN": TOKEN, "OFFICERS_CHAT_ID": "-100555", "TELEGRAM_API_URL": server.url,
-           "DATABASE_PATH": str(tmp_path / "e2e.sqlite3")}  # fmt: skip
-    app = build_application(load_settings(env, dotenv=None))
-    citizen = HttpCitizen(server, api, Person(id=4243, first_name="Rina"))
-    try:
-        await app.initialize()
-        await start_services(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    async with polling(api, "-100555", tmp_path / "e2e.sqlite3") as server:
+        citizen = HttpCitizen(server, api, Person(id=4243, first_name="Rina"))
         await _help_request(citizen, "Paspor saya ditahan majikan")
         ack = api.visible_texts(citizen.person.id)[-1]
         ref = ack[ack.index("KWN-") : ack.index("KWN-") + 10]
         await _wait_for(lambda: any(ref in t for t in api.visible_texts(-100555)))
         card = next(m for m in group.messages.values() if ref in m.get("text", ""))
-        officers = HttpCitizen(server, api, officer)
-        factory = officers.factory
+        factory = UpdateFactory(api, Bot(TOKEN))
         server.push_update(
             factory.callback(
                 officer, "c:claim:1", message_id=card["message_id"], chat_id=-100555
@@ -155,14 +147,6 @@ async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> N
             )
         )
         assert ref in api.visible_texts(citizen.person.id)[-1]  # told it is closed
-    finally:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await stop_services(app)
-        await app.shutdown()
-        await server.stop()
 
 
 async def test_sigkill_at_any_moment_loses_no_committed_case(tmp_path: Path) -> None:

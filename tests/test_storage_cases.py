@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,18 +16,6 @@ from bot.storage.repos import Repositories
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 OFFICERS = -1001234567890
 OFFICER = 900_001
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "kawan.sqlite3")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-def repos(db: Database) -> Repositories:
-    return Repositories.build(db)
 
 
 def new_case(user_id: int = 100_001, **changes: object) -> NewCase:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,18 +18,6 @@ CITIZEN = 100_001
 
 def later(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "kawan.sqlite3")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-def repos(db: Database) -> Repositories:
-    return Repositories.build(db)
 
 
 async def test_pending_deliver_reschedule_give_up(repos: Repositories) -> None:

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.storage.db import Database
 from bot.storage.models import NewCase, NewMedia, NewOutbox, Relative
@@ -39,18 +35,6 @@ SECRETS = {
     "lon": "103.522123",
 }
 OTHER_SECRET = "Laporan orang lain yang harus tetap ada"
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "kawan.sqlite3")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-def repos(db: Database) -> Repositories:
-    return Repositories.build(db)
 
 
 def new_case(user_id: int, description: str, **extra: object) -> NewCase:

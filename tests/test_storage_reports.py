@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.storage.db import Database
 from bot.storage.models import NewCase, Relative
 from bot.storage.reports import export_columns, mask_phone_numbers
 from bot.storage.repos import Repositories
@@ -20,18 +17,6 @@ OFFICER = 900_001
 
 def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "kawan.sqlite3")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-def repos(db: Database) -> Repositories:
-    return Repositories.build(db)
 
 
 def case(category: str = "passport_held", **changes: object) -> NewCase:
