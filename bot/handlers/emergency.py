@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.commands import N_, CommandRegistry
 from bot.content import Contact, Content
 from bot.context import KawanContext
-from bot.handlers.screens import Screen, answer_query, nav_row, show
+from bot.handlers.screens import Screen, answer_query, nav_row, rendered_once, show
 from bot.i18n import Translator
 from bot.render import render_mapping
 
@@ -32,6 +32,10 @@ def first_contacts(content: Content, locale: str) -> list[dict[str, Any]]:
 
 def emergency_screen(t: Translator, context: KawanContext) -> Screen:
     """Numbers to call first, KBRI hotlines and address, the impostor warning."""
+    return rendered_once(context, ("emergency", t.locale), lambda: _emergency(t, context))
+
+
+def _emergency(t: Translator, context: KawanContext) -> Screen:
     content = context.services.content
     first = first_contacts(content, t.locale)
     kbri = [

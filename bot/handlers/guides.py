@@ -10,7 +10,15 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.commands import CommandRegistry
 from bot.content import Guide
 from bot.context import KawanContext
-from bot.handlers.screens import Button, Screen, answer_query, nav_row, show, stale_button
+from bot.handlers.screens import (
+    Button,
+    Screen,
+    answer_query,
+    nav_row,
+    rendered_once,
+    show,
+    stale_button,
+)
 from bot.i18n import Translator
 from bot.render import TEXT_LIMIT, split_html
 
@@ -21,12 +29,12 @@ PAGE_LIMIT = TEXT_LIMIT - 200
 
 def guide_pages(t: Translator, context: KawanContext, guide: Guide) -> list[str]:
     """The guide as HTML pages, rendered once per (language, guide) and kept."""
-    cache: dict[tuple[str, str], list[str]] = context.services.extras.setdefault("guide_pages", {})
-    key = (t.locale, guide.id)
-    if key not in cache:
+
+    def build() -> list[str]:
         html = context.services.renderer.render("guide.html.j2", t, guide=guide)
-        cache[key] = split_html(html, PAGE_LIMIT)
-    return cache[key]
+        return split_html(html, PAGE_LIMIT)
+
+    return rendered_once(context, ("guide", guide.locale, guide.id, t.locale), build)
 
 
 def guide_screen(t: Translator, context: KawanContext, guide: Guide, page: int) -> Screen:

@@ -9,7 +9,7 @@ from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers import guides
 from bot.handlers.emergency import emergency_screen
-from bot.handlers.screens import Screen, answer_query, column, nav_row, show
+from bot.handlers.screens import Screen, answer_query, column, nav_row, rendered_once, show
 from bot.i18n import Translator
 
 # Menu sections of content/ guides, with the extra feature buttons each one carries.
@@ -32,6 +32,10 @@ SUBMENUS: dict[str, tuple[str, str]] = {
 
 def home_screen(t: Translator, context: KawanContext) -> Screen:
     """The main menu."""
+    return rendered_once(context, ("home", t.locale), lambda: _home(t, context))
+
+
+def _home(t: Translator, context: KawanContext) -> Screen:
     text = context.services.renderer.render("home.html.j2", t, discreet_tip=True)
     rows = (
         ((t("🆘 Emergency"), "m:emergency"),),
@@ -45,6 +49,10 @@ def home_screen(t: Translator, context: KawanContext) -> Screen:
 
 def submenu_screen(t: Translator, context: KawanContext, menu: str) -> Screen:
     """A list of guides of one menu section, plus that section's feature buttons."""
+    return rendered_once(context, ("menu", menu, t.locale), lambda: _submenu(t, context, menu))
+
+
+def _submenu(t: Translator, context: KawanContext, menu: str) -> Screen:
     title, intro = SUBMENUS[menu]
     text = context.services.renderer.render("submenu.html.j2", t, title=t(title), intro=t(intro))
     items = [(g.title, f"g:{g.id}:0") for g in context.services.content.menu(t.locale, menu)]
@@ -59,6 +67,11 @@ def submenu_screen(t: Translator, context: KawanContext, menu: str) -> Screen:
 
 
 def language_screen(t: Translator, context: KawanContext) -> Screen:
+    """Indonesian or English."""
+    return rendered_once(context, ("language", t.locale), lambda: _language(t, context))
+
+
+def _language(t: Translator, context: KawanContext) -> Screen:
     text = context.services.renderer.render("language.html.j2", t)
     rows = (((("🇮🇩 Bahasa Indonesia"), "l:id"), ("🇬🇧 English", "l:en")), nav_row(t))
     return Screen(text, rows)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -34,6 +35,18 @@ class Screen:
                 for row in self.rows
             ]
         )
+
+
+T = TypeVar("T")
+
+
+def rendered_once(context: KawanContext, key: tuple[str, ...], build: Callable[[], T]) -> T:
+    """Screens that depend only on the language and the content are built once per run."""
+    cache: dict[tuple[str, ...], Any] = context.services.extras.setdefault("rendered", {})
+    if key not in cache:
+        cache[key] = build()
+    value: T = cache[key]
+    return value
 
 
 def nav_row(t: Translator, back: str | None = "m:home") -> tuple[Button, ...]:
