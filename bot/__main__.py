@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import sys
@@ -78,24 +77,13 @@ def _run(settings: Settings) -> int:
     except SettingsError as exc:
         print(f"kawan: {exc}", file=sys.stderr)
         return 2
-    from bot.app import build_application
+    from bot.app import ALLOWED_UPDATES, build_application, webhook_options
 
     app = build_application(settings)
     if settings.webhook_url:
-        # Telegram echoes this secret in a header, so forged webhook posts are refused.
-        secret = hashlib.sha256(f"webhook:{settings.bot_token}".encode()).hexdigest()
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=secret,
-            allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"],
-        )
+        app.run_webhook(listen="0.0.0.0", **webhook_options(settings))
     else:
-        app.run_polling(
-            allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"]
-        )
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -49,6 +50,23 @@ log = logging.getLogger(__name__)
 
 # The offline transport never checks the token; this one only has to look like a token.
 OFFLINE_TOKEN = "7000000001:offline-token-for-kawan-chat-and-tests-000"
+
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Arguments of run_webhook/start_webhook: path /telegram, a secret Telegram echoes back."""
+    assert settings.webhook_url is not None and settings.bot_token is not None
+    # Telegram sends this secret in a header with every update, so forged posts are refused.
+    secret = hashlib.sha256(f"webhook:{settings.bot_token}".encode()).hexdigest()
+    return {
+        "port": settings.webhook_port,
+        "url_path": "telegram",
+        "webhook_url": settings.webhook_url.rstrip("/") + "/telegram",
+        "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
 
 
 def build_services(settings: Settings) -> Services:

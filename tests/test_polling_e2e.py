@@ -186,3 +186,64 @@ async def test_sigkill_at_any_moment_loses_no_committed_case(tmp_path: Path) -> 
         # At most one extra: a card in flight at the instant of the kill may be posted again.
         assert 1 <= sum(ref in t for t in texts) <= 2, ref
     assert sum(sum(ref in t for t in texts) - 1 for ref in refs) <= 1
+
+
+async def test_webhook_mode_accepts_telegram_posts_and_refuses_forged_ones(tmp_path: Path) -> None:
+    import json
+    import socket
+    import urllib.error
+    import urllib.request
+
+    from bot.app import webhook_options
+
+    with socket.socket() as probe:  # a free local port for the webhook server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    api = OfflineBotAPI()
+    server = BotApiHTTPServer(api, TOKEN)
+    await server.start()
+    env = {"BOT_TOKEN": TOKEN, "OFFICERS_CHAT_ID": "-100557", "TELEGRAM_API_URL": server.url,
+           "DATABASE_PATH": str(tmp_path / "hook.sqlite3"), "WEBHOOK_URL": "https://kawan.example/",
+           "WEBHOOK_PORT": str(port)}  # fmt: skip
+    settings = load_settings(env, dotenv=None)
+    app = build_application(settings)
+    options = webhook_options(settings)
+    person = Person(id=4244, first_name="Dewi")
+    body = {
+        "update_id": 7,
+        "message": UpdateFactory(api, Bot(TOKEN)).message_json(person, "/darurat"),
+    }
+
+    def post(secret: str) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/telegram", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+
+    try:
+        await app.initialize()
+        await start_services(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_webhook(listen="127.0.0.1", **options)
+        hook = api.sent("setWebhook")[-1]
+        assert hook["url"] == "https://kawan.example/telegram" and hook["secret_token"]
+        loop = asyncio.get_running_loop()
+        assert await loop.run_in_executor(None, post, "forged") == 403
+        assert not api.sent("sendMessage", chat_id=person.id)
+        assert await loop.run_in_executor(None, post, options["secret_token"]) == 200
+        await _wait_for(lambda: bool(api.sent("sendMessage", chat_id=person.id)))
+        assert "117" in api.sent("sendMessage", chat_id=person.id)[0]["text"]
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await stop_services(app)
+        await app.shutdown()
+        await server.stop()
