@@ -209,3 +209,35 @@ async def test_in_a_surge_urgent_cases_still_get_their_own_card(
     cards = [t for t in _group_texts(api) if "📥" not in t]
     assert any(urgent.ref in t for t in cards), "the urgent case has its own card"
     assert sum(urgent.ref in t for t in _group_texts(api)) == 1, "and is not also in a digest"
+
+
+async def test_replies_wait_for_the_citizens_safe_hours(
+    app: KawanApplication, api: OfflineBotAPI
+) -> None:
+    import datetime as dt
+
+    from bot.i18n import TIMEZONE
+
+    dispatcher = app.services.dispatcher
+    repos = app.services.repos
+    assert dispatcher is not None and repos is not None
+    await dispatcher.stop()
+    record = dataclasses.replace(
+        _new_case(4_321), contact_policy="safe_hours", safe_hours_from=6, safe_hours_to=9
+    )
+    case = await repos.cases.create_case(record)
+    await repos.users.set_contact_policy(4_321, "safe_hours", 6, 9)
+    noon = dt.datetime.now(TIMEZONE).replace(hour=12, minute=0, second=0, microsecond=0)
+    dispatcher.now = lambda: noon.astimezone(dt.UTC)
+    await repos.outbox.enqueue(
+        NewOutbox(
+            kind="to_citizen", target_chat_id=4_321, case_id=case.id, payload={"text": "KBRI: halo"}
+        ),
+        now=noon.astimezone(dt.UTC),
+    )
+    await dispatcher.settle()
+    assert not api.sent("sendMessage", chat_id=4_321), "not at noon: outside 06–09"
+    next_morning = (noon + dt.timedelta(days=1)).replace(hour=6, minute=30)
+    dispatcher.now = lambda: next_morning.astimezone(dt.UTC)
+    await dispatcher.settle()
+    assert api.sent("sendMessage", chat_id=4_321)[0]["text"] == "KBRI: halo"
