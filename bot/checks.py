@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import phonenumbers
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.content import TOPICS, Content, ContentError, Guide, load_content
@@ -41,7 +42,7 @@ def check_all(content_dir: Path, locales_dir: Path, today: dt.date | None = None
         return [Problem(file, message)]
     problems = list(_check_guides(content, today or dt.date.today()))
     problems += list(_check_contacts(content))
-    problems += list(_check_catalogs(locales_dir))
+    problems += list(_check_catalogs(locales_dir, content.root / "templates"))
     if not any(p.error for p in problems if p.file.endswith(".po")):
         problems += list(_check_templates(content, locales_dir))
         if not any(p.error for p in problems):
@@ -110,7 +111,21 @@ def _phone_ok(value: str) -> bool:
     return phonenumbers.is_possible_number(number)
 
 
-def _check_catalogs(locales_dir: Path) -> Iterator[Problem]:
+def source_msgids(templates: Path) -> set[str]:
+    """Every UI phrase the code and templates ask gettext for (what `pybabel extract` finds)."""
+    keywords = {**DEFAULT_KEYWORDS, "N_": None, "t": None, "ct": None, "ot": None}
+    found: set[str] = set()
+    code = Path(__file__).resolve().parent
+    for folder, method in ((code, "python"), (templates, "jinja2")):
+        pattern = "**.py" if method == "python" else "**.j2"
+        options = {pattern: {"extensions": "jinja2.ext.i18n"}} if method == "jinja2" else {}
+        for _, _, message, _, _ in extract_from_dir(folder, [(pattern, method)], options, keywords):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def _check_catalogs(locales_dir: Path, templates: Path) -> Iterator[Problem]:
+    wanted = source_msgids(templates)
     for locale in LOCALES:
         path = locales_dir / locale / "LC_MESSAGES" / "bot.po"
         if not path.is_file():
@@ -118,6 +133,11 @@ def _check_catalogs(locales_dir: Path) -> Iterator[Problem]:
             continue
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+        for msgid in sorted(wanted - known):
+            yield Problem(
+                str(path), f"not in the catalog (run pybabel extract/update): {msgid[:60]!r}"
+            )
         for message in catalog:
             if not message.id:
                 continue

@@ -95,3 +95,10 @@ def test_cli_exit_codes(
     (content_copy / "guides" / "en" / "lapor-diri.md").unlink()
     assert main(["check-content"]) == 1
     assert "lapor-diri.md" in capsys.readouterr().out
+
+
+def test_a_phrase_missing_from_the_catalog_is_named(content_copy: Path, locales_copy: Path) -> None:
+    template = content_copy / "templates" / "not_sure.html.j2"
+    template.write_text('{{ _("A brand new phrase nobody translated") }}\n', encoding="utf-8")
+    errors = _errors(content_copy, locales_copy)
+    assert any("A brand new phrase" in e and "not in the catalog" in e for e in errors)
