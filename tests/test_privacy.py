@@ -120,3 +120,16 @@ def test_purge_cli_reports_json(settings, tmp_path, monkeypatch, capsys) -> None
 
 async def test_database_file_is_owner_only(app: KawanApplication, settings) -> None:  # type: ignore[no-untyped-def]
     assert settings.database_path.stat().st_mode & 0o777 == 0o600
+
+
+async def test_readers_without_a_case_are_forgotten_after_the_retention_period(
+    app: KawanApplication, citizen: ChatDriver
+) -> None:
+    await citizen.send("/start")
+    repos = app.services.repos
+    assert repos is not None and await repos.users.get(citizen.person.id) is not None
+    now = dt.datetime.now(dt.UTC)
+    assert await repos.users.forget_inactive(now - dt.timedelta(days=180)) == 0
+    assert await repos.users.forget_inactive(now + dt.timedelta(seconds=1)) == 1
+    assert await repos.users.get(citizen.person.id) is None
+    assert await repos.messages.recent(citizen.chat_id, now - dt.timedelta(days=1)) == []

@@ -102,6 +102,7 @@ async def daily_retention(context: KawanContext) -> int:
     now = dt.datetime.now(dt.UTC)
     cutoff = now - dt.timedelta(days=context.services.settings.retention_days)
     purged: int = await repos.privacy.purge_closed_before(cutoff)
+    await repos.users.forget_inactive(cutoff)
     await repos.messages.forget_older_than(now - DELETE_WINDOW)
     await repos.outbox.prune_delivered(now - OUTBOX_KEPT)  # the audit lives in case_events
     log.info("retention: %s case(s) purged", purged)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from datetime import datetime
@@ -150,3 +151,27 @@ class UserRepository:
     ) -> User | None:
         """Telegram said Forbidden (the user blocked the bot), or they are back."""
         return await self._update(user_id, "bot_blocked_at = ?", (stamp(now) if blocked else None,))
+
+    async def forget_inactive(self, cutoff: datetime) -> int:
+        """Delete users unseen since `cutoff` who have no case and no block; how many.
+
+        Someone who only read guides leaves nothing behind once the retention period passes.
+        """
+        async with self._db.transaction():
+            rows = await self._db.fetchall(
+                "SELECT user_id FROM users AS u WHERE last_seen_at < ? AND blocked_at IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM cases AS c WHERE c.user_id = u.user_id)",
+                (stamp(cutoff),),
+            )
+            ids = json.dumps([row["user_id"] for row in rows])
+            for sql in (
+                "DELETE FROM chat_messages WHERE chat_id IN (SELECT value FROM json_each(?))",
+                "DELETE FROM outbox WHERE target_chat_id IN (SELECT value FROM json_each(?))",
+                "DELETE FROM ptb_state WHERE kind = 'user_data' "
+                "AND CAST(key AS INTEGER) IN (SELECT value FROM json_each(?))",
+                "DELETE FROM users WHERE user_id IN (SELECT value FROM json_each(?))",
+            ):
+                await self._db.execute(sql, (ids,))
+        for row in rows:
+            self._recent.pop(row["user_id"], None)
+        return len(rows)
