@@ -144,6 +144,7 @@ def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path
                 deadline=None,
                 suppress_health_check=list(HealthCheck),
                 database=None,
+                derandomize=True,  # the same 2,500 updates on every run: CI stays reproducible
             )
             @given(_updates)
             def run(spec: Any) -> None:
