@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.content import default_content_dir, load_content
 from bot.context import KawanApplication, KawanContext, Services
 from bot.danger import DangerDetector
+from bot.estimates import load_fine_rate
 from bot.handlers import (
     citizen,
     emergency,
@@ -84,6 +85,7 @@ def build_services(settings: Settings) -> Services:
         search=QuestionIndex.build(content),  # built once here, never per question
         danger=DangerDetector.load(content_dir),
         offers=OfferChecker.load(content_dir),
+        fine_rate=load_fine_rate(content_dir),
     )
 
 

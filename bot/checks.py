@@ -13,6 +13,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.content import TOPICS, Content, ContentError, Guide, load_content
+from bot.estimates import load_fine_rate
 from bot.i18n import LOCALES, Catalogs
 from bot.render import TEXT_LIMIT, Renderer, split_html
 from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
@@ -41,6 +42,11 @@ def check_all(content_dir: Path, locales_dir: Path, today: dt.date | None = None
         file, _, message = str(exc).partition(": ")
         return [Problem(file, message)]
     problems = list(_check_guides(content, today or dt.date.today()))
+    try:
+        load_fine_rate(content_dir)
+    except ContentError as exc:
+        file, _, message = str(exc).partition(": ")
+        problems.append(Problem(file, message))
     problems += list(_check_contacts(content))
     problems += list(_check_catalogs(locales_dir, content.root / "templates"))
     if not any(p.error for p in problems if p.file.endswith(".po")):
@@ -182,7 +188,9 @@ def _check_templates(content: Content, locales_dir: Path) -> Iterator[Problem]:
                 except TelegramHTMLError as exc:
                     yield Problem(str(guide.path), f"renders to HTML Telegram refuses: {exc}")
             for section in (None, *guide.sections):
-                answer = renderer.render("answer.html.j2", t, guide=guide, section=section)
+                answer = renderer.render(
+                    "answer.html.j2", t, guide=guide, section=section, estimate=None
+                )
                 if len(answer) > TEXT_LIMIT - 300:
                     where = f"{guide.path} [{section.heading if section else 'intro'}]"
                     yield Problem(where, "section is too long to be shown as one answer")

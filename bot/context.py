@@ -20,6 +20,7 @@ from bot.storage.repos import Repositories
 if TYPE_CHECKING:
     from bot.commands import CommandRegistry
     from bot.danger import DangerDetector
+    from bot.estimates import FineRate
     from bot.offercheck import OfferChecker
     from bot.queue.dispatcher import Dispatcher
     from bot.search import QuestionIndex
@@ -37,6 +38,7 @@ class Services:
     search: QuestionIndex | None = None
     danger: DangerDetector | None = None
     offers: OfferChecker | None = None
+    fine_rate: FineRate | None = None
     db: Database | None = None
     repos: Repositories | None = None
     dispatcher: Dispatcher | None = None

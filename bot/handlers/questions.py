@@ -30,7 +30,12 @@ def _answer_button(context: KawanContext, answer: Answer, locale: str) -> Button
 
 
 def answer_screen(
-    context: KawanContext, locale: str, guide_id: str, section: int | None, others: list[Answer]
+    context: KawanContext,
+    locale: str,
+    guide_id: str,
+    section: int | None,
+    others: list[Answer],
+    question: str = "",
 ) -> Screen | None:
     """One guide section (in the question's language) with the next candidates and the guide."""
     t = context.t
@@ -40,12 +45,27 @@ def answer_screen(
     part = (
         guide.sections[section] if section is not None and section < len(guide.sections) else None
     )
-    text = context.services.renderer.render("answer.html.j2", t, guide=guide, section=part)
+    estimate = _estimate(context, guide.topic, question)
+    text = context.services.renderer.render(
+        "answer.html.j2", t, guide=guide, section=part, estimate=estimate
+    )
     buttons = [b for a in others if (b := _answer_button(context, a, locale)) is not None][:2]
     rows: list[tuple[Button, ...]] = [(b,) for b in buttons]
     rows.append(((t("📖 The whole guide"), f"g:{guide.id}:0"),))
     rows.append(((t("✍️ Ask KBRI"), "h:self"), (t("🏠 Home"), "m:home")))
     return Screen(text[:4096], tuple(rows))
+
+
+def _estimate(context: KawanContext, topic: str, question: str) -> dict[str, object] | None:
+    """'brp denda overstay 2 bulan': the fine for that many days, at the sourced daily rate."""
+    rate = context.services.fine_rate
+    if rate is None or topic != rate.topic or not question:
+        return None
+    found = rate.estimate(question)
+    if found is None:
+        return None
+    days, total = found
+    return {"days": days, "total": total, "per_day": rate.per_day, "currency": rate.currency}
 
 
 def not_sure_screen(context: KawanContext, answers: list[Answer], locale: str) -> Screen:
@@ -88,7 +108,7 @@ async def on_question(update: Update, context: KawanContext) -> None:
     if answers and answers[0].confident:
         best = answers[0]
         screen_or_none = answer_screen(
-            context, locale, best.guide_id, best.section_index, answers[1:]
+            context, locale, best.guide_id, best.section_index, answers[1:], question=text
         )
         if screen_or_none is not None:
             await show(update, context, screen_or_none)
