@@ -203,7 +203,16 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
     await repos.cases.record_reply(case.id, officer_id, text[:4000], notify=[notice])
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
-    await message.reply_text(t("✉️ Sent to the citizen as KBRI."))
+    if case.contact_policy == "never_first":
+        note = t(
+            "✉️ Saved as KBRI. The citizen asked not to be messaged first: "
+            "they see it when they next open the chat."
+        )
+    elif case.contact_policy == "safe_hours":
+        note = t("✉️ Saved as KBRI. It reaches the citizen in their safe hours (Cambodia time).")
+    else:
+        note = t("✉️ Sent to the citizen as KBRI.")
+    await message.reply_text(note)
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
