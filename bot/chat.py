@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -133,4 +134,8 @@ async def run_chat(settings: Settings, locale: str, stdin: TextIO, out: TextIO) 
 
 def main(settings: Settings, locale: str) -> int:
     """Entry point for `python -m bot chat`."""
-    return asyncio.run(run_chat(settings, locale, sys.stdin, sys.stdout))
+    try:
+        return asyncio.run(run_chat(settings, locale, sys.stdin, sys.stdout))
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, like other tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
