@@ -28,7 +28,6 @@ class Transcript:
         self.officer_buttons: list[tuple[str, str, int]] = []
         self.last_thread: int | None = None
         api.on_send.append(self._on_call)
-        self._seen = 0
 
     def _on_call(self, method: str, params: dict[str, Any]) -> None:
         if method == "answerCallbackQuery" and params.get("text"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,6 @@ class Content:
     guides: Mapping[str, Mapping[str, Guide]]
     contacts: tuple[Contact, ...]
     embassy: Embassy
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def guide(self, locale: str, guide_id: str) -> Guide | None:
         return self.guides.get(locale, {}).get(guide_id)

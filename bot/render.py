@@ -128,13 +128,6 @@ class Renderer:
         template = self._envs[t.locale].get_template(name)
         return re.sub(r"\n{3,}", "\n\n", template.render(locale=t.locale, **values)).strip()
 
-    def render_parts(self, name: str, t: Translator, **values: Any) -> list[str]:
-        """Render and split into parts Telegram accepts."""
-        return split_html(self.render(name, t, **values))
-
-    def template_names(self) -> list[str]:
-        return sorted(self._envs["id"].list_templates(extensions=["j2"]))
-
 
 def render_mapping(mapping: Mapping[str, str], locale: str) -> str:
     """Pick the reader's language from an {id, en} mapping."""

@@ -13,7 +13,8 @@ from typing import Any
 from telegram import Bot
 
 from bot.app import build_application, start_services, stop_services
-from bot.config import load_settings
+from bot.config import Settings, load_settings
+from bot.context import KawanApplication
 from bot.transport.http_server import BotApiHTTPServer
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
@@ -31,22 +32,21 @@ async def _wait_for(predicate: Callable[[], bool]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def polling(
-    api: OfflineBotAPI, chat_id: str, database: Path
-) -> AsyncIterator[BotApiHTTPServer]:
-    """A local Bot API server, and the real bot long-polling it as `python -m bot run` would."""
+async def online(
+    api: OfflineBotAPI, env: dict[str, str]
+) -> AsyncIterator[tuple[BotApiHTTPServer, KawanApplication, Settings]]:
+    """A local Bot API server and the real bot started against it (no updates fetched yet)."""
     server = BotApiHTTPServer(api, TOKEN)
     await server.start()
-    env = {"BOT_TOKEN": TOKEN, "OFFICERS_CHAT_ID": chat_id, "TELEGRAM_API_URL": server.url,
-           "DATABASE_PATH": str(database)}  # fmt: skip
-    app = build_application(load_settings(env, dotenv=None))
+    settings = load_settings(
+        {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url, **env}, dotenv=None
+    )
+    app = build_application(settings)
     try:
         await app.initialize()
         await start_services(app)
         await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        yield server
+        yield server, app, settings
     finally:
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
@@ -55,6 +55,18 @@ async def polling(
         await stop_services(app)
         await app.shutdown()
         await server.stop()
+
+
+@contextlib.asynccontextmanager
+async def polling(
+    api: OfflineBotAPI, chat_id: str, database: Path
+) -> AsyncIterator[BotApiHTTPServer]:
+    """The real bot long-polling a local Bot API server, as `python -m bot run` would."""
+    env = {"OFFICERS_CHAT_ID": chat_id, "DATABASE_PATH": str(database)}
+    async with online(api, env) as (server, app, _):
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        yield server
 
 
 async def test_polling_against_a_local_bot_api_server(tmp_path: Path) -> None:
@@ -200,14 +212,8 @@ async def test_webhook_mode_accepts_telegram_posts_and_refuses_forged_ones(tmp_p
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     api = OfflineBotAPI()
-    server = BotApiHTTPServer(api, TOKEN)
-    await server.start()
-    env = {"BOT_TOKEN": TOKEN, "OFFICERS_CHAT_ID": "-100557", "TELEGRAM_API_URL": server.url,
-           "DATABASE_PATH": str(tmp_path / "hook.sqlite3"), "WEBHOOK_URL": "https://kawan.example/",
-           "WEBHOOK_PORT": str(port)}  # fmt: skip
-    settings = load_settings(env, dotenv=None)
-    app = build_application(settings)
-    options = webhook_options(settings)
+    env = {"OFFICERS_CHAT_ID": "-100557", "DATABASE_PATH": str(tmp_path / "hook.sqlite3"),
+           "WEBHOOK_URL": "https://kawan.example/", "WEBHOOK_PORT": str(port)}  # fmt: skip
     person = Person(id=4244, first_name="Dewi")
     body = {
         "update_id": 7,
@@ -225,10 +231,8 @@ async def test_webhook_mode_accepts_telegram_posts_and_refuses_forged_ones(tmp_p
         except urllib.error.HTTPError as exc:
             return int(exc.code)
 
-    try:
-        await app.initialize()
-        await start_services(app)
-        await app.start()
+    async with online(api, env) as (_, app, settings):
+        options = webhook_options(settings)
         assert app.updater is not None
         await app.updater.start_webhook(listen="127.0.0.1", **options)
         hook = api.sent("setWebhook")[-1]
@@ -239,11 +243,3 @@ async def test_webhook_mode_accepts_telegram_posts_and_refuses_forged_ones(tmp_p
         assert await loop.run_in_executor(None, post, options["secret_token"]) == 200
         await _wait_for(lambda: bool(api.sent("sendMessage", chat_id=person.id)))
         assert "117" in api.sent("sendMessage", chat_id=person.id)[0]["text"]
-    finally:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await stop_services(app)
-        await app.shutdown()
-        await server.stop()

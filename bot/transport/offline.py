@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import time
@@ -36,7 +35,6 @@ class OfflineBotAPI(FileAndGroupMethods):
         self.chats: dict[int, ChatLog] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.results: list[Any] = []  # aligned with calls; None where the call failed
-        self.updates: asyncio.Queue[dict[str, Any]] | None = None
         self.fault_policy: FaultPolicy | None = None
         self.on_send: list[Callable[[str, dict[str, Any]], None]] = []
         self._message_ids = itertools.count(1)
