@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 Params = Sequence[Any] | Mapping[str, Any]
 OWNER_ONLY = 0o600
 BUSY_TIMEOUT_MS = 5000
+# Deferred rows wait at most this long, unless a statement naming their table comes first.
+DEFER_SECONDS = 0.25
+_ROWS_PER_INSERT = 200  # 4 columns x 200 rows stays far below SQLite's bound-variable limit
 
 
 def _create_private_file(path: Path) -> None:
@@ -52,6 +55,9 @@ class Database:
         self._owner: asyncio.Task[Any] | None = None
         self._savepoints = 0
         self._closed = False
+        self._deferred: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+        self._flush_timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def open(cls, path: Path, *, migrations: Traversable | None = None) -> Database:
@@ -84,6 +90,9 @@ class Database:
         """Wait for any open transaction, then close the connection."""
         if self._closed:
             return
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+        await self.flush_deferred()
         async with self._lock:
             self._closed = True
             try:
@@ -158,17 +167,62 @@ class Database:
             quiet = "no transaction is active" in str(exc)
             log.log(logging.DEBUG if quiet else logging.WARNING, "%s failed: %s", statement, exc)
 
+    # -- deferred inserts --------------------------------------------------------------------
+    # Bookkeeping rows that nobody reads at once (the ids of chat messages, noted for /hapus)
+    # are not worth a round trip each: they are queued and written together, as one multi-row
+    # INSERT OR IGNORE, within DEFER_SECONDS, before any statement that names their table (so
+    # every reader sees them), and on close. A crash can lose the last fraction of a second.
+
+    def defer_insert(self, table: str, columns: tuple[str, ...], row: tuple[Any, ...]) -> None:
+        """Queue INSERT OR IGNORE INTO table (columns) VALUES row; it lands within DEFER_SECONDS."""
+        self._deferred.setdefault((table, columns), []).append(row)
+        if self._flush_timer is None and not self._closed:
+            self._flush_timer = asyncio.get_running_loop().call_later(
+                DEFER_SECONDS, self._flush_soon
+            )
+
+    def _flush_soon(self) -> None:
+        self._flush_timer = None
+        task = asyncio.get_running_loop().create_task(self.flush_deferred())
+        self._flushing.add(task)
+        task.add_done_callback(self._flushing.discard)
+
+    async def flush_deferred(self) -> None:
+        """Write every queued row now."""
+        while self._deferred:
+            batches, self._deferred = self._deferred, {}
+            async with self._turn() as conn:
+                for (table, columns), rows in batches.items():
+                    one = "(" + ", ".join("?" * len(columns)) + ")"
+                    for start in range(0, len(rows), _ROWS_PER_INSERT):
+                        chunk = rows[start : start + _ROWS_PER_INSERT]
+                        sql = (
+                            f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
+                            f"VALUES {', '.join([one] * len(chunk))}"
+                        )
+                        try:
+                            await conn.execute(sql, [value for row in chunk for value in row])
+                        except sqlite3.Error:  # ids only: log and go on, never fail a caller
+                            log.warning("%d deferred %s rows not written", len(chunk), table)
+
+    async def _before(self, sql: str) -> None:
+        """Land deferred rows first if this statement names their table (readers see them)."""
+        if self._deferred and any(table in sql for table, _ in self._deferred):
+            await self.flush_deferred()
+
     # Each aiosqlite call is a round trip to its thread (~80 µs): one per statement, no more.
     # (An unclosed sqlite3 cursor is simply collected; closing it would cost another trip.)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; the number of rows it changed."""
+        await self._before(sql)
         async with self._turn() as conn:
             cursor = await conn.execute(sql, params)
             return cursor.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT; the new row's id."""
+        await self._before(sql)
         async with self._turn() as conn:
             row = await conn.execute_insert(sql, params)
             if row is None or row[0] is None:
@@ -177,17 +231,20 @@ class Database:
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for each parameter row (wrap in transaction() for speed)."""
+        await self._before(sql)
         async with self._turn() as conn:
             await conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """The first row of a query, or None."""
+        await self._before(sql)
         async with self._turn() as conn:
             rows = list(await conn.execute_fetchall(sql, params))
             return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """All rows of a query."""
+        await self._before(sql)
         async with self._turn() as conn:
             return list(await conn.execute_fetchall(sql, params))
 

@@ -34,10 +34,14 @@ class MessageRepository:
     async def record(
         self, chat_id: int, message_id: int, direction: Direction, *, at: datetime | None = None
     ) -> None:
-        """Track a message sent ('out') or received ('in') in a private chat."""
-        await self._db.execute(
-            "INSERT OR IGNORE INTO chat_messages (chat_id, message_id, direction, sent_at) "
-            "VALUES (?, ?, ?, ?)",
+        """Track a message sent ('out') or received ('in') in a private chat.
+
+        Deferred: written with others within a fraction of a second, and always before
+        anything reads chat_messages, so /hapus and the purge see every id.
+        """
+        self._db.defer_insert(
+            "chat_messages",
+            ("chat_id", "message_id", "direction", "sent_at"),
             (chat_id, message_id, direction, stamp(at)),
         )
 

@@ -26,6 +26,10 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
             update_interval=update_interval,
         )
         self._database = database
+        # What each stored row holds (JSON), per kind loaded at start-up. PTB hands over the
+        # user_data of every user it saw each interval, mostly unchanged or empty: a write is
+        # only needed when the value differs from the stored one.
+        self._stored: dict[str, dict[str, str]] = {}
 
     @property
     def db(self) -> Database:
@@ -36,17 +40,27 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
 
     async def _load(self, kind: str) -> dict[str, Any]:
         rows = await self.db.fetchall("SELECT key, value FROM ptb_state WHERE kind = ?", (kind,))
+        self._stored[kind] = {row["key"]: row["value"] for row in rows}
         return {row["key"]: json.loads(row["value"]) for row in rows}
 
     async def _store(self, kind: str, key: str, value: Any) -> None:
-        if value is None:
-            await self.db.execute("DELETE FROM ptb_state WHERE kind = ? AND key = ?", (kind, key))
+        stored = self._stored.get(kind)  # None: not loaded, so nothing is known to be there
+        text = None if value is None else json.dumps(value, ensure_ascii=False)
+        if stored is not None and stored.get(key) == text:
             return
-        await self.db.execute(
-            "INSERT INTO ptb_state (kind, key, value) VALUES (?, ?, ?) "
-            "ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
-            (kind, key, json.dumps(value, ensure_ascii=False)),
-        )
+        if text is None:
+            await self.db.execute("DELETE FROM ptb_state WHERE kind = ? AND key = ?", (kind, key))
+        else:
+            await self.db.execute(
+                "INSERT INTO ptb_state (kind, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
+                (kind, key, text),
+            )
+        if stored is not None:
+            if text is None:
+                stored.pop(key, None)
+            else:
+                stored[key] = text
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return {int(k): v for k, v in (await self._load("user_data")).items()}

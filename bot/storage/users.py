@@ -47,6 +47,10 @@ class UserRepository:
     async def get(self, user_id: int) -> User | None:
         """The user, or None."""
         row = await self._db.fetchone("SELECT * FROM users WHERE user_id = ?", (user_id,))
+        return self._remember(user_id, row)
+
+    def _remember(self, user_id: int, row: sqlite3.Row | None) -> User | None:
+        """Refresh the cache from a row just read (or written with RETURNING)."""
         user = None if row is None else user_from_row(row)
         if user is None:
             self._recent.pop(user_id, None)
@@ -65,13 +69,14 @@ class UserRepository:
         if cached is not None and fresh_enough and now is None and cached[0].bot_blocked_at is None:
             return cached[0]
         moment = stamp(now)
-        await self._db.execute(
+        row = await self._db.fetchone(
             "INSERT INTO users (user_id, locale, created_at, last_seen_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, "
-            "bot_blocked_at = NULL",  # they wrote to us, so they no longer block the bot
+            "bot_blocked_at = NULL "  # they wrote to us, so they no longer block the bot
+            "RETURNING *",  # one round trip to the database thread, not two
             (user_id, locale_hint, moment, moment),
         )
-        fresh = await self.get(user_id)
+        fresh = self._remember(user_id, row)
         assert fresh is not None
         return fresh
 
@@ -79,10 +84,10 @@ class UserRepository:
         self, user_id: int, assignments: str, values: tuple[object, ...]
     ) -> User | None:
         # `assignments` is a constant of this module; values are bound.
-        await self._db.execute(
-            f"UPDATE users SET {assignments} WHERE user_id = ?", (*values, user_id)
+        row = await self._db.fetchone(
+            f"UPDATE users SET {assignments} WHERE user_id = ? RETURNING *", (*values, user_id)
         )
-        return await self.get(user_id)
+        return self._remember(user_id, row)
 
     async def set_locale(self, user_id: int, locale: str | None) -> User | None:
         """The language the user chose (/bahasa)."""
