@@ -19,7 +19,7 @@ from bot.context import KawanContext
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake import CATEGORY_LABELS
-from bot.storage.models import NewOutbox
+from bot.storage.models import Case, NewOutbox
 
 RELAY_GROUP = -10  # after the pre-processing, before the features
 FOLLOW_UP_WINDOW = dt.timedelta(days=14)
@@ -64,11 +64,12 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
         return
     if context.user_data and context.user_data.get("intake"):
         return
-    case = await repos.cases.latest_open_for_user(user.id)
+    current = await repos.cases.current_for_user(user.id)
+    case = current if current is not None and current.is_open else None
     officers = context.services.settings.officers_chat_id
     t = context.t
-    if case is None and officers is not None:
-        await _offer_new_request_after_close(update, context, user.id)
+    if case is None and current is not None and officers is not None:
+        await _offer_new_request_after_close(update, context, current)
     if case is None or officers is None:
         return
     if context.user_record is not None and context.user_record.blocked:
@@ -104,18 +105,14 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
 
 
 async def _offer_new_request_after_close(
-    update: Update, context: KawanContext, user_id: int
+    update: Update, context: KawanContext, closed: Case
 ) -> None:
     """A message after KBRI closed the last request: never reopen it silently; offer a new one.
 
     The message goes on to the question handlers as well, so a question still gets its answer.
     """
-    repos, message = context.services.repos, update.effective_message
-    if repos is None or message is None:
-        return
-    recent = await repos.cases.list_for_user(user_id, limit=1)
-    closed = recent[0] if recent and not recent[0].is_open else None
-    if closed is None or closed.closed_at is None:
+    message = update.effective_message
+    if message is None or closed.closed_at is None:
         return
     if dt.datetime.now(dt.UTC) - closed.closed_at > FOLLOW_UP_WINDOW:
         return

@@ -157,6 +157,14 @@ class CaseReader:
         """The user's newest open case, where their follow-up messages belong."""
         return await self._one(f"user_id = ? AND {OPEN}", (user_id,))
 
+    async def current_for_user(self, user_id: int) -> Case | None:
+        """The user's newest open case, else their newest case (closed), else None: one query."""
+        row = await self._db.fetchone(
+            f"SELECT * FROM cases WHERE user_id = ? ORDER BY ({OPEN}) DESC, id DESC LIMIT 1",
+            (user_id,),
+        )
+        return None if row is None else case_from_row(row)
+
     async def list_for_user(self, user_id: int, limit: int = 20) -> list[Case]:
         """The user's cases, newest first (for /status)."""
         rows = await self._db.fetchall(
