@@ -10,7 +10,7 @@ import asyncio
 import random
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from benchmarks.common import Latencies, features, kawan_app, officers_api, quiet_logging
+from benchmarks.replay import Call, CallRecorder, Replay
 from benchmarks.scripts import NEEDS, QUESTIONS, SCRIPTS, MixWorld, Script
 from bot.app import OFFLINE_TOKEN, running
 from bot.context import KawanApplication
@@ -34,7 +35,7 @@ BLOCK = 250  # updates per turn
 class Bench:
     """Times `app.process_update` for updates from `next_update`, in turns."""
 
-    def __init__(self, app: Application, api: OfflineBotAPI) -> None:  # type: ignore[type-arg]
+    def __init__(self, app: Application, api: OfflineBotAPI | None) -> None:  # type: ignore[type-arg]
         self.app, self.api = app, api
         self.latencies, self.wall = Latencies(), 0.0
         self.by_kind: dict[str, Latencies] = defaultdict(Latencies)
@@ -48,19 +49,30 @@ class Bench:
         started = time.perf_counter()
         for _ in range(updates):
             kind, update = await self.next_update()
+            mark = self.mark()
             t0 = time.perf_counter()
             await self.app.process_update(update)
             elapsed = time.perf_counter() - t0
+            self.handled(kind, update, mark)
             if timed:
                 self.latencies.add(elapsed)
                 self.by_kind[kind].add(elapsed)
             await asyncio.sleep(0)  # what the polling loop does between updates
         if timed:
             self.wall += time.perf_counter() - started
-            self.methods.update(name for name, _ in self.api.calls)
-        # The fake Telegram's call log is the harness's memory, not the bot's: keep it small.
-        self.api.calls.clear()
-        self.api.results.clear()
+        if self.api is not None:
+            if timed:
+                self.methods.update(name for name, _ in self.api.calls)
+            # The fake Telegram's call log is the harness's memory, not the bot's: keep it small.
+            self.api.calls.clear()
+            self.api.results.clear()
+
+    def mark(self) -> int:
+        """Called just before an update is handled."""
+        return 0
+
+    def handled(self, kind: str, update: Update, mark: int) -> None:
+        """Called just after an update was handled (outside its time)."""
 
     def summary(self) -> dict[str, Any]:
         n = len(self.latencies.samples)
@@ -110,6 +122,17 @@ class MixBench(Bench):
         super().__init__(app, api)
         self.world = MixWorld(app, api, random.Random(seed), features(app))
         self.active = [self._new_script() for _ in range(ACTIVE_SESSIONS)]
+        self.recorder = CallRecorder(app.bot.request)
+        self.replay = ReplayBench()
+
+    def mark(self) -> int:
+        return len(self.recorder.calls)
+
+    def handled(self, kind: str, update: Update, mark: int) -> None:
+        """Hand the update and the calls made while handling it to the replay."""
+        self.replay.queue.append((kind, update, self.recorder.calls[mark:]))
+        if len(self.recorder.calls) > 10_000:
+            self.recorder.calls.clear()
 
     def _new_script(self) -> Script:
         names = [n for n in SCRIPTS if self.world.features.get(NEEDS.get(n, ""), True)]
@@ -123,6 +146,27 @@ class MixBench(Bench):
                 return await anext(self.active[index])
             except StopAsyncIteration:
                 self.active[index] = self._new_script()
+
+
+class ReplayBench(Bench):
+    """A bare Application making exactly the calls Kawan made for the same updates."""
+
+    def __init__(self) -> None:
+        self.replay = Replay()
+        super().__init__(self.replay.app, None)
+        self.queue: deque[tuple[str, Update, list[Call]]] = deque()
+
+    async def next_update(self) -> tuple[str, Update]:
+        kind, update, calls = self.queue.popleft()
+        self.replay.load(calls)
+        self.methods.update(method for method, *_ in calls)
+        return kind, update
+
+    async def turn(self, updates: int, *, timed: bool = True) -> None:
+        """Replay what Kawan just handled (all of it: the turns stay in step)."""
+        await super().turn(len(self.queue), timed=timed)
+        if not timed:
+            self.methods.clear()
 
 
 async def _count_statements(app: KawanApplication) -> Callable[[], int]:
@@ -163,8 +207,11 @@ async def throughput(updates: int, warmup: int, seed: int) -> dict[str, Any]:
     echo = EchoBench(seed)
     async with echo.app, _kawan(seed) as mix:
         await echo.app.start()
+        replay = mix.replay
+        await replay.app.initialize()
         await echo.turn(warmup, timed=False)
         await mix.turn(warmup, timed=False)
+        await replay.turn(warmup, timed=False)
         world = mix.world
         committed, users = world.committed, world.next_user
         statements = await _count_statements(mix.app)  # type: ignore[arg-type]
@@ -173,10 +220,12 @@ async def throughput(updates: int, warmup: int, seed: int) -> dict[str, Any]:
             block = min(BLOCK, updates - done)
             await echo.turn(block)
             await mix.turn(block)
+            await replay.turn(block)
             done += block
         sql = statements()
         await echo.app.stop()
-    kawan, bare = mix.summary(), echo.summary()
+        await replay.app.shutdown()
+    kawan, bare, same_calls = mix.summary(), echo.summary(), replay.summary()
     kawan.update(
         by_kind={kind: lat.summary() for kind, lat in sorted(mix.by_kind.items())},
         users=world.next_user - users,
@@ -186,9 +235,15 @@ async def throughput(updates: int, warmup: int, seed: int) -> dict[str, Any]:
         handler_errors=counter.counts["ERROR"] - errors_before,
         features=world.features,
     )
+    framework_us = 1e6 / same_calls["updates_per_s"]
     return {
         "mix": kawan,
         "echo": bare,
+        "replay": same_calls,
+        # Per update: PTB and the transport for Kawan's calls, and everything else Kawan does.
+        "framework_us": round(framework_us, 1),
+        "own_work_us": round(1e6 / kawan["updates_per_s"] - framework_us, 1),
+        "ratio_to_replay": round(kawan["updates_per_s"] / same_calls["updates_per_s"], 3),
         "ratio": round(kawan["updates_per_s"] / bare["updates_per_s"], 3),
         "wall_ratio": round(kawan["wall_updates_per_s"] / bare["wall_updates_per_s"], 3),
     }

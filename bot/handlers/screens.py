@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,14 +28,15 @@ class Screen:
 
     @property
     def markup(self) -> InlineKeyboardMarkup | None:
-        if not self.rows:
-            return None
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                for row in self.rows
-            ]
-        )
+        return _keyboard(self.rows) if self.rows else None
+
+
+@functools.lru_cache(maxsize=2048)
+def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """Most keyboards repeat (menus, steps, case buttons); telegram objects are immutable."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
 
 
 T = TypeVar("T")

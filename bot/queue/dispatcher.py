@@ -116,8 +116,8 @@ class Dispatcher:
         per_case = (
             2 if group_items and await self.officers.is_forum() else 1
         )  # a topic, then the card
-        waiting = await self.repos.outbox.count_pending("case_new")
-        if len(new_cases) > 1 and max(len(new_cases), waiting) * per_case > self.pacer.available():
+        # The backlog beyond this batch only matters when there are cases to digest at all.
+        if len(new_cases) > 1 and await self._over_budget(new_cases, per_case):
             progressed |= await self._digest(new_cases, per_case)
             group_items = [i for i in group_items if i.kind not in NEW_CASE_KINDS]
         for item in group_items:
@@ -126,6 +126,11 @@ class Dispatcher:
                 break
             progressed |= await self._attempt(item)
         return progressed
+
+    async def _over_budget(self, new_cases: list[OutboxItem], per_case: int) -> bool:
+        """More new cases wait (this batch, or the whole backlog) than the pacer allows now."""
+        waiting = await self.repos.outbox.count_pending("case_new")
+        return bool(max(len(new_cases), waiting) * per_case > self.pacer.available())
 
     async def deliver_held(self, chat_id: int) -> int:
         """The citizen wrote: show the replies held for them ("never message me first")."""
