@@ -87,6 +87,7 @@ class Latencies:
         data = self.samples
         return {
             "n": len(data),
+            "mean_ms": round(sum(data) / len(data), 3) if data else math.nan,
             "p50_ms": round(percentile(data, 50), 3),
             "p99_ms": round(percentile(data, 99), 3),
             "max_ms": round(max(data), 3) if data else math.nan,

@@ -169,6 +169,16 @@ class ReplayBench(Bench):
             self.methods.clear()
 
 
+async def _round_trip_us(app: KawanApplication, n: int = 2000) -> float:
+    """What one statement costs in waiting alone: SELECT 1 through aiosqlite's thread."""
+    db = app.services.db
+    assert db is not None
+    started = time.perf_counter()
+    for _ in range(n):
+        await db.fetchone("SELECT 1")
+    return round((time.perf_counter() - started) / n * 1e6, 1)
+
+
 async def _count_statements(app: KawanApplication) -> Callable[[], int]:
     """Count every SQL statement from now on (handlers, dispatcher, persistence alike)."""
     db = app.services.db
@@ -223,14 +233,17 @@ async def throughput(updates: int, warmup: int, seed: int) -> dict[str, Any]:
             await replay.turn(block)
             done += block
         sql = statements()
+        round_trip = await _round_trip_us(mix.app)  # type: ignore[arg-type]
         await echo.app.stop()
         await replay.app.shutdown()
     kawan, bare, same_calls = mix.summary(), echo.summary(), replay.summary()
+    same_calls["by_kind"] = {kind: lat.summary() for kind, lat in sorted(replay.by_kind.items())}
     kawan.update(
         by_kind={kind: lat.summary() for kind, lat in sorted(mix.by_kind.items())},
         users=world.next_user - users,
         cases_committed=world.committed - committed,
         sql_statements_per_update=round(sql / max(1, updates), 2),
+        sql_round_trip_us=round_trip,
         api_calls_by_method=dict(mix.methods.most_common()),
         handler_errors=counter.counts["ERROR"] - errors_before,
         features=world.features,

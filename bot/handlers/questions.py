@@ -11,7 +11,15 @@ from bot.commands import CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.offers import verdict_screen
-from bot.handlers.screens import Button, Screen, answer_query, nav_row, show, stale_button
+from bot.handlers.screens import (
+    Button,
+    Screen,
+    answer_query,
+    nav_row,
+    rendered_once,
+    show,
+    stale_button,
+)
 from bot.search import Answer
 
 _ANSWER = re.compile(r"^a:(id|en):([a-z0-9-]{1,40}):(\d{1,2}|-)$")
@@ -46,9 +54,15 @@ def answer_screen(
         guide.sections[section] if section is not None and section < len(guide.sections) else None
     )
     estimate = _estimate(context, guide.topic, question)
-    text = context.services.renderer.render(
-        "answer.html.j2", t, guide=guide, section=part, estimate=estimate
-    )
+
+    def render() -> str:
+        return context.services.renderer.render(
+            "answer.html.j2", t, guide=guide, section=part, estimate=estimate
+        )
+
+    # Without an estimate the answer depends only on the content and the two languages.
+    key = ("answer", t.locale, locale, guide.id, str(section))
+    text = render() if estimate is not None else rendered_once(context, key, render)
     buttons = [b for a in others if (b := _answer_button(context, a, locale)) is not None][:2]
     rows: list[tuple[Button, ...]] = [(b,) for b in buttons]
     rows.append(((t("📖 The whole guide"), f"g:{guide.id}:0"),))
@@ -71,7 +85,11 @@ def _estimate(context: KawanContext, topic: str, question: str) -> dict[str, obj
 def not_sure_screen(context: KawanContext, answers: list[Answer], locale: str) -> Screen:
     """Low confidence: say so, show the closest topics, offer to ask KBRI."""
     t = context.t
-    text = context.services.renderer.render("not_sure.html.j2", t)
+    text = rendered_once(
+        context,
+        ("not_sure", t.locale),
+        lambda: context.services.renderer.render("not_sure.html.j2", t),
+    )
     buttons = [b for a in answers if (b := _answer_button(context, a, locale)) is not None][:3]
     rows: list[tuple[Button, ...]] = [(b,) for b in buttons]
     rows.append(((t("✍️ Ask KBRI"), "h:self"),))
