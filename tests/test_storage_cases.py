@@ -116,6 +116,18 @@ async def test_lookups(repos: Repositories) -> None:
     assert await repos.cases.get_by_thread(77) is None
 
 
+async def test_current_case_is_the_open_one_else_the_last_closed(repos: Repositories) -> None:
+    assert await repos.cases.current_for_user(100_001) is None
+    first = await repos.cases.create_case(new_case(), now=T0)
+    second = await repos.cases.create_case(new_case(), now=T0)
+    await repos.cases.close(second.id, actor="officer", actor_id=OFFICER, now=T0)
+    # The newer case is closed, the older one still open: follow-ups belong to the open one.
+    assert (await repos.cases.current_for_user(100_001)).id == first.id  # type: ignore[union-attr]
+    await repos.cases.close(first.id, actor="officer", actor_id=OFFICER, now=T0)
+    current = await repos.cases.current_for_user(100_001)
+    assert current is not None and current.id == second.id and not current.is_open
+
+
 async def test_open_queue_is_urgent_first_then_oldest_first(repos: Repositories) -> None:
     def at(minutes: int) -> datetime:
         return T0 + timedelta(minutes=minutes)
