@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -54,17 +55,29 @@ class Translator:
     __call__ = gettext
 
     def date(self, value: dt.date) -> str:
-        return format_date(value, format="long", locale=self.locale)
+        return _format_date(value, self.locale)
 
     def datetime(self, value: dt.datetime) -> str:
         """A moment in Phnom Penh time, e.g. '28 Nov 2026 08.30'."""
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        return format_datetime(value, format="medium", tzinfo=TIMEZONE, locale=self.locale)
+        return _format_moment(value, self.locale)
 
     def money(self, amount: float | Decimal, currency: str) -> str:
         """USD/KHR/IDR formatted the way the reader's locale writes them."""
         return format_currency(amount, currency, locale=self.locale)
+
+
+# Babel parses its pattern and locale data on every call (~40 µs); the same moments come back
+# again and again (a case's times on its card, /kasus, /status), so each is formatted once.
+@functools.lru_cache(maxsize=4096)
+def _format_moment(value: dt.datetime, locale: str) -> str:
+    return format_datetime(value, format="medium", tzinfo=TIMEZONE, locale=locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_date(value: dt.date, locale: str) -> str:
+    return format_date(value, format="long", locale=locale)
 
 
 class Catalogs:

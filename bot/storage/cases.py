@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.storage.case_rows import (
     OPEN,
     CaseReader,
+    case_from_row,
     event_from_row,
     insert_event,
     insert_media,
@@ -104,16 +105,16 @@ class CaseRepository(CaseReader):
         actor, actor_id, kind, detail, body = event
         async with self._db.transaction():
             # `assignments` and `condition` are constants of this module; values are bound.
-            changed = await self._db.execute(
-                f"UPDATE cases SET {assignments} WHERE id = :case_id AND {condition}",
+            row = await self._db.fetchone(
+                f"UPDATE cases SET {assignments} WHERE id = :case_id AND {condition} RETURNING *",
                 {**values, "now": moment, "case_id": case_id},
             )
-            if not changed:
+            if row is None:
                 return None
             await insert_event(self._db, case_id, moment, actor, actor_id, kind, detail, body)
             for item in notify:
                 await insert_outbox(self._db, item, item.case_id or case_id, moment)
-            return await self.get_by_id(case_id)
+            return case_from_row(row)
 
     async def claim(
         self,
