@@ -62,14 +62,15 @@ class _Query:
     seq: Sequence[str]  # stems of the typed words in order, stop words left out
 
 
-def _bm25(doc: _Doc, query: Mapping[str, float], idf: Mapping[str, float], avg: float) -> float:
+def _bm25_terms(doc: _Doc, idf: Mapping[str, float], avg: float) -> dict[str, float]:
+    """Each term's BM25 score in this document, computed once when the index is built."""
     norm = K1 * (1 - B + B * doc.length / avg)
-    total = 0.0
-    for term, weight in query.items():
-        tf = doc.tf.get(term)
-        if tf:
-            total += weight * idf[term] * tf * (K1 + 1) / (tf + norm)
-    return total
+    return {term: idf[term] * tf * (K1 + 1) / (tf + norm) for term, tf in doc.tf.items() if tf}
+
+
+def _bm25(terms: Mapping[str, float], query: Mapping[str, float]) -> float:
+    """BM25 of a weighted query against a document's precomputed term scores."""
+    return sum(weight * terms[term] for term, weight in query.items() if term in terms)
 
 
 def _idf(docs: Sequence[Iterable[str]]) -> dict[str, float]:
@@ -122,6 +123,12 @@ class GuideIndex:
         self.meta_avg = fmean(d.length for d in self.meta_docs)
         self.body_avg = fmean(d.length for d in self.body_docs)
         self.section_avg = fmean(d.length for d in flat)
+        self.meta_terms = [_bm25_terms(d, self.guide_idf, self.meta_avg) for d in self.meta_docs]
+        self.body_terms = [_bm25_terms(d, self.guide_idf, self.body_avg) for d in self.body_docs]
+        self.section_terms = [
+            [_bm25_terms(d, self.section_idf, self.section_avg) for d in docs]
+            for docs in self.section_docs
+        ]
         self.fuzzy_vocabulary = sorted(w for w in self._surfaces if len(w) >= 4 and w.isalpha())
         self.known = stemmer.dictionary | lexicon.stopwords | set(lexicon.words) | self._surfaces
         # Words that mark the language: typed words before any slang mapping.
@@ -147,6 +154,7 @@ class GuideIndex:
                 for k in guide.keywords
             }
             self.phrases.append(sorted(p for p in found if len(p) >= 2))
+        self.phrase_terms = [[frozenset(p) for p in phrases] for phrases in self.phrases]
         self._resolved: dict[str, tuple[str, float]] = {}
 
     def _asks(self, text: str) -> frozenset[str]:
@@ -224,8 +232,9 @@ class GuideIndex:
     def _phrase_bonus(self, pos: int, query: _Query, where: Mapping[str, list[int]]) -> float:
         """Bonus for the guide's multi-word keywords found close together in the question."""
         bonus = 0.0
-        for phrase in self.phrases[pos]:
-            if all(t in where for t in phrase) and _near(phrase, where):
+        present = where.keys()
+        for phrase, needed in zip(self.phrases[pos], self.phrase_terms[pos], strict=True):
+            if present >= needed and _near(phrase, where):
                 weight = min(query.terms.get(t, 0.0) for t in phrase)
                 bonus += weight * sum(self.guide_idf.get(t, 0.0) for t in phrase)
         return PHRASE_BOOST * bonus
@@ -245,14 +254,17 @@ class GuideIndex:
         }
         ranked: list[tuple[float, int, int | None]] = []
         for pos in range(len(self.guides)):
-            meta = _bm25(self.meta_docs[pos], terms, self.guide_idf, self.meta_avg)
-            body = _bm25(self.body_docs[pos], terms, self.guide_idf, self.body_avg)
+            meta = _bm25(self.meta_terms[pos], terms)
+            body = _bm25(self.body_terms[pos], terms)
             if meta + body <= 0:
                 continue
             meta += self._phrase_bonus(pos, query, where)
             best, section = 0.0, None
-            for part, asks in zip(self.section_docs[pos], self.section_asks[pos], strict=True):
-                score = _bm25(part, typed_terms, self.section_idf, self.section_avg)
+            parts = zip(
+                self.section_docs[pos], self.section_terms[pos], self.section_asks[pos], strict=True
+            )
+            for part, scores, asks in parts:
+                score = _bm25(scores, typed_terms)
                 score += QUESTION_BONUS * len(asks & query.asks)
                 if part.section_index is None:
                     score *= INTRO_SHARE
