@@ -35,6 +35,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import BaseRequest, RequestData
 
 from bot.app import OFFLINE_TOKEN
+from bot.transport.offline import LocalRequest
 
 Call = tuple[str, dict[str, Any], int, bytes]  # method, parameters, HTTP status, body
 Prepared = tuple[str, dict[str, Any]]  # method, keyword arguments for the typed Bot method
@@ -90,33 +91,13 @@ def prepare(call: Call) -> Prepared:
     return method, kwargs
 
 
-class ReplayRequest(BaseRequest):
+class ReplayRequest(LocalRequest):
     """A transport that answers each call with the bytes recorded for it, in order."""
 
     def __init__(self) -> None:
         self.answers: deque[tuple[str, int, bytes]] = deque()
 
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
+    async def respond(self, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
         if name == "getMe":
             me = {"id": 1, "is_bot": True, "first_name": "Replay", "username": "replay_bot"}
             return 200, json.dumps({"ok": True, "result": me}).encode()

@@ -208,11 +208,8 @@ class OfflineBotAPI(FileAndGroupMethods):
     _m_editforumtopic = _m_pinchatmessage = _m_setchatmenubutton = _m_close = _ok
 
 
-class OfflineRequest(BaseRequest):
-    """PTB request class that answers from an OfflineBotAPI and never touches the network."""
-
-    def __init__(self, api: OfflineBotAPI) -> None:
-        self.api = api
+class LocalRequest(BaseRequest):
+    """A PTB request class answered inside this process: nothing to open, close or time out."""
 
     @property
     def read_timeout(self) -> float | None:
@@ -234,7 +231,20 @@ class OfflineRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
+        return await self.respond(url.rsplit("/", 1)[-1], request_data)
+
+    async def respond(self, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
+        """The HTTP status and body Telegram would send for Bot API method `name`."""
+        raise NotImplementedError
+
+
+class OfflineRequest(LocalRequest):
+    """PTB request class that answers from an OfflineBotAPI and never touches the network."""
+
+    def __init__(self, api: OfflineBotAPI) -> None:
+        self.api = api
+
+    async def respond(self, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
         params = dict(request_data.parameters) if request_data else {}
         if request_data and request_data.multipart_data:
             params.update({k: "<upload>" for k in request_data.multipart_data})
