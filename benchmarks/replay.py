@@ -37,7 +37,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.app import OFFLINE_TOKEN
 from bot.transport.offline import LocalRequest
 
-Call = tuple[str, dict[str, Any], int, bytes]  # method, parameters, HTTP status, body
+Call = tuple[str, RequestData | None, int, bytes]  # method, its parameters, HTTP status, body
 Prepared = tuple[str, dict[str, Any]]  # method, keyword arguments for the typed Bot method
 
 
@@ -51,8 +51,8 @@ class CallRecorder:
         async def recording(url: str, method: str, request_data: RequestData | None = None,
                             **timeouts: Any) -> tuple[int, bytes]:  # fmt: skip
             status, body = await inner(url, method, request_data, **timeouts)
-            params = dict(request_data.parameters) if request_data else {}
-            self.calls.append((url.rsplit("/", 1)[-1], params, status, body))
+            # Parameters are read later, outside the timed handling (PTB never reuses them).
+            self.calls.append((url.rsplit("/", 1)[-1], request_data, status, body))
             return status, body
 
         # Measurement only: the instance attribute shadows the method for this one bot.
@@ -78,9 +78,9 @@ OBJECTS: dict[str, Callable[[Any], Any]] = {
 
 def prepare(call: Call) -> Prepared:
     """Typed keyword arguments, built before timing (Kawan builds its own inside its time)."""
-    method, params, _, _ = call
+    method, request_data, _, _ = call
     kwargs: dict[str, Any] = {}
-    for name, value in params.items():
+    for name, value in (request_data.parameters if request_data else {}).items():
         if isinstance(value, dict):
             if name not in OBJECTS:
                 raise ValueError(f"replay: no type for {method}.{name}")
