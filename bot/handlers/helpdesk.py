@@ -1,4 +1,4 @@
-"""/bantuan and /keluarga: the help-request conversation (persistent, /batal anywhere, timeout)."""
+"""/bantuan and /keluarga: the help-request conversation (persistent, /batal anywhere, expiry)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -28,7 +27,6 @@ from bot.intake import MAX_ATTACHMENTS, Draft, Kind
 from bot.queue import cases
 
 ASKING, ATTACHING, CONSENT, CONFIRM = range(4)
-TIMEOUT_SECONDS = 30 * 60
 _CHOICE = re.compile(r"^i:([a-z_]{1,20}):(.{1,40})$")
 
 
@@ -221,7 +219,7 @@ async def on_consent(update: Update, context: KawanContext) -> int:
 
 async def on_confirm(update: Update, context: KawanContext) -> int:
     """Send: commit the case, then (only then) show the reference."""
-    await answer_query(update)
+    views.expire_draft(context.user_data)
     draft = views.draft_of(context)
     if update.effective_user is None or update.effective_chat is None:
         return ConversationHandler.END
@@ -229,9 +227,12 @@ async def on_confirm(update: Update, context: KawanContext) -> int:
         # Sent already, but the acknowledgement never arrived (a network error): show it again
         # rather than let the citizen send the same request twice.
         recent = await cases.recently_submitted(context, update.effective_user.id)
-        if recent is not None:
-            await show(update, context, views.acknowledgement_screen(context, recent))
+        if recent is None:
+            return await views.closed(update, context)
+        await answer_query(update)
+        await show(update, context, views.acknowledgement_screen(context, recent))
         return ConversationHandler.END
+    await answer_query(update)
     case = await cases.submit(context, draft, update.effective_user.id, update.effective_chat.id)
     views.save_draft(context, None)
     if context.user_data is not None and draft.kind == "offer":
@@ -249,23 +250,13 @@ async def cancel(update: Update, context: KawanContext) -> int:
     return ConversationHandler.END
 
 
-async def on_timeout(update: object, context: KawanContext) -> None:
-    """No answer for 30 minutes: forget the draft and say so."""
-    views.save_draft(context, None)
-    chat = update.effective_chat if isinstance(update, Update) else None
-    if chat is not None:
-        await context.bot.send_message(chat.id, context.t(
-            "Your help request was not sent because there was no answer for a while. Nothing was "
-            "saved. Start again with /bantuan whenever you are ready."
-        ))  # fmt: skip
-
-
 def build_conversation() -> ConversationHandler[Any]:
     """The conversation, persistent by name so a restart resumes where the user was."""
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     media = private & (filters.PHOTO | filters.Document.ALL) & filters.UpdateType.MESSAGE
     cancel_button: Any = CallbackQueryHandler(cancel, pattern=r"^i:cancel:")
+    live = views.while_open  # every step but the last checks first that the draft is still open
     handler: ConversationHandler[Any] = ConversationHandler(
         entry_points=[
             CommandHandler(["bantuan", "help"], start_self, filters=private),
@@ -277,24 +268,25 @@ def build_conversation() -> ConversationHandler[Any]:
         states={
             ASKING: [
                 cancel_button,
-                CallbackQueryHandler(on_choice, pattern=r"^i:"),
-                MessageHandler(text, on_text),
-                MessageHandler(private & filters.LOCATION, on_location),
-                MessageHandler(media, on_attachment),
+                CallbackQueryHandler(live(on_choice), pattern=r"^i:"),
+                MessageHandler(text, live(on_text)),
+                MessageHandler(private & filters.LOCATION, live(on_location)),
+                MessageHandler(media, live(on_attachment)),
             ],
             ATTACHING: [
                 cancel_button,
-                CallbackQueryHandler(on_attachments_done, pattern=r"^i:attach:done$"),
-                MessageHandler(media, on_attachment),
+                CallbackQueryHandler(live(on_attachments_done), pattern=r"^i:attach:done$"),
+                MessageHandler(media, live(on_attachment)),
             ],
-            CONSENT: [cancel_button, CallbackQueryHandler(on_consent, pattern=r"^i:consent:")],
+            CONSENT: [
+                cancel_button,
+                CallbackQueryHandler(live(on_consent), pattern=r"^i:consent:"),
+            ],
             CONFIRM: [cancel_button, CallbackQueryHandler(on_confirm, pattern=r"^i:confirm:yes$")],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
         },
         fallbacks=[CommandHandler(["batal", "cancel"], cancel)],
         name="intake",
         persistent=True,
-        conversation_timeout=TIMEOUT_SECONDS,
         allow_reentry=True,
     )
     return handler

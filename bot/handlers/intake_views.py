@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Message
+from telegram import Message, Update
+from telegram.ext import ConversationHandler
 
 from bot.context import KawanContext
 from bot.handlers.emergency import first_contacts
-from bot.handlers.screens import Screen, nav_row
+from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_category
 from bot.storage.models import Case
 
 DRAFT_KEY = "intake"  # user_data key of the request being filled in
+DRAFT_TTL_SECONDS = 30 * 60  # a draft left this long without an answer is forgotten
+_TOUCHED = "touched_at"  # when the draft last changed (epoch seconds, survives restarts)
 
 
 def draft_of(context: KawanContext) -> Draft | None:
@@ -28,7 +33,55 @@ def save_draft(context: KawanContext, draft: Draft | None) -> None:
     if draft is None:
         context.user_data.pop(DRAFT_KEY, None)
     else:
-        context.user_data[DRAFT_KEY] = draft.to_dict()
+        context.user_data[DRAFT_KEY] = {**draft.to_dict(), _TOUCHED: time.time()}
+
+
+def expire_draft(user_data: dict[Any, Any] | None, now: float | None = None) -> bool:
+    """Forget the draft if it waited DRAFT_TTL_SECONDS for an answer; True if it did.
+
+    Nobody is messaged: a person who left may be hiding the phone. They are told when they next
+    answer. A draft saved before drafts carried a time starts its 30 minutes now.
+    """
+    data = user_data.get(DRAFT_KEY) if user_data is not None else None
+    if user_data is None or not isinstance(data, dict):
+        return False
+    now = time.time() if now is None else now
+    touched = data.setdefault(_TOUCHED, now)
+    if not isinstance(touched, int | float) or now - touched <= DRAFT_TTL_SECONDS:
+        return False
+    del user_data[DRAFT_KEY]
+    return True
+
+
+StepHandler = Callable[[Update, KawanContext], Coroutine[Any, Any, int | None]]
+
+
+def while_open(callback: StepHandler) -> StepHandler:
+    """A step's handler, once the draft is known to be still open (not expired, not erased).
+
+    Expiry is checked here, when the person answers, and by a periodic job that forgets old
+    drafts: unlike PTB's conversation_timeout it needs no job per step, survives restarts and
+    never messages someone who stopped answering (they may be hiding the phone).
+    """
+
+    async def guarded(update: Update, context: KawanContext) -> int | None:
+        expire_draft(context.user_data)
+        if draft_of(context) is None:
+            return await closed(update, context)
+        return await callback(update, context)
+
+    return guarded
+
+
+async def closed(update: Update, context: KawanContext) -> int:
+    """The draft expired or was erased: say so, end the conversation."""
+    await answer_query(update)
+    text = context.t(
+        "This help request is no longer open (it closes after 30 minutes without an answer). "
+        "Nothing was saved or sent. Start again with /bantuan whenever you are ready."
+    )
+    await show(update, context, Screen(text, (nav_row(context.t),)))
+    return ConversationHandler.END
 
 
 def step_screen(context: KawanContext, draft: Draft, step: Step) -> Screen:

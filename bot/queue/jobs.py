@@ -1,9 +1,10 @@
-"""Periodic work: reminders for unclaimed cases, auto-delete, daily retention purge."""
+"""Periodic work: reminders for unclaimed cases, auto-delete, expired drafts, daily purge."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -13,6 +14,7 @@ from telegram.ext import JobQueue
 
 from bot.config import Settings
 from bot.context import KawanContext, Services
+from bot.handlers.intake_views import expire_draft
 from bot.queue.cards import officers_translator
 from bot.storage.models import NewOutbox
 
@@ -34,6 +36,7 @@ def schedule(job_queue: JobQueue[Any], settings: Settings) -> None:
         return
     job_queue.run_repeating(remind_unclaimed, interval=60, first=30, name="reminders")
     job_queue.run_repeating(auto_delete, interval=60, first=20, name="auto-delete")
+    job_queue.run_repeating(forget_expired_drafts, interval=300, first=60, name="drafts")
     job_queue.run_daily(daily_retention, time=dt.time(hour=3, tzinfo=dt.UTC), name="retention")
 
 
@@ -92,6 +95,18 @@ async def delete_due(services: Services, bot: Bot, now: dt.datetime) -> int:
                 log.info("auto-delete in one chat failed (%s)", type(exc).__name__)
             await repos.messages.forget(chat_id, chunk)
     return len(due)
+
+
+async def forget_expired_drafts(context: KawanContext) -> int:
+    """Drop help requests left unanswered for 30 minutes: half-filled answers do not linger.
+
+    Silent on purpose; the person hears that the request closed when they next answer.
+    """
+    now, users = time.time(), context.application.user_data
+    expired = [user_id for user_id, data in users.items() if expire_draft(data, now)]
+    if expired:
+        context.application.mark_data_for_update_persistence(user_ids=expired)
+    return len(expired)
 
 
 async def daily_retention(context: KawanContext) -> int:
