@@ -87,3 +87,19 @@ async def test_persistence_writes_only_what_changed(db: Database) -> None:
     again = SqlitePersistence(lambda: db)  # a restart reads what was written
     assert await again.get_user_data() == {}
     assert await again.get_conversations("intake") == {(1, 1): "ask_city"}
+
+
+async def test_rows_deferred_during_a_flush_wait_for_the_next_one(db: Database) -> None:
+    statements: list[str] = []
+    await db._conn.set_trace_callback(statements.append)  # test only: what reaches SQLite
+    db.defer_insert("chat_messages", COLUMNS, (5, 0, "in", "2026-01-05T08:00:00Z"))
+    flushing = asyncio.create_task(db.flush_deferred())
+    for message_id in range(1, 200):  # handlers keep noting ids while the flush is in flight
+        db.defer_insert("chat_messages", COLUMNS, (5, message_id, "in", "2026-01-05T08:00:00Z"))
+        await asyncio.sleep(0)
+    await flushing  # it wrote what was queued when it began, and did not chase the rest
+    await db.flush_deferred()
+    await db._conn.set_trace_callback(None)
+    assert len(rows_on_disk(db.path)) == 200
+    inserts = {s for s in statements if s.startswith("INSERT OR IGNORE INTO chat_messages")}
+    assert len(inserts) <= 3, f"{len(inserts)} INSERT statements for 200 ids"

@@ -188,22 +188,29 @@ class Database:
         task.add_done_callback(self._flushing.discard)
 
     async def flush_deferred(self) -> None:
-        """Write every queued row now."""
-        while self._deferred:
-            batches, self._deferred = self._deferred, {}
-            async with self._turn() as conn:
-                for (table, columns), rows in batches.items():
-                    one = "(" + ", ".join("?" * len(columns)) + ")"
-                    for start in range(0, len(rows), _ROWS_PER_INSERT):
-                        chunk = rows[start : start + _ROWS_PER_INSERT]
-                        sql = (
-                            f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
-                            f"VALUES {', '.join([one] * len(chunk))}"
-                        )
-                        try:
-                            await conn.execute(sql, [value for row in chunk for value in row])
-                        except sqlite3.Error:  # ids only: log and go on, never fail a caller
-                            log.warning("%d deferred %s rows not written", len(chunk), table)
+        """Write every row queued so far (rows queued meanwhile wait for the next flush).
+
+        One pass only: a loop "until empty" would chase the rows that handlers keep adding and
+        turn into one round trip per row, holding the connection against everyone else.
+        """
+        if not self._deferred:
+            return
+        batches, self._deferred = self._deferred, {}
+        # Taking the turn right away queues this flush before any later statement (the lock
+        # is fair), so a reader that comes after still sees these rows.
+        async with self._turn() as conn:
+            for (table, columns), rows in batches.items():
+                one = "(" + ", ".join("?" * len(columns)) + ")"
+                for start in range(0, len(rows), _ROWS_PER_INSERT):
+                    chunk = rows[start : start + _ROWS_PER_INSERT]
+                    sql = (
+                        f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
+                        f"VALUES {', '.join([one] * len(chunk))}"
+                    )
+                    try:
+                        await conn.execute(sql, [value for row in chunk for value in row])
+                    except sqlite3.Error:  # ids only: log and go on, never fail a caller
+                        log.warning("%d deferred %s rows not written", len(chunk), table)
 
     async def _before(self, sql: str) -> None:
         """Land deferred rows first if this statement names their table (readers see them)."""
