@@ -66,7 +66,7 @@ def while_open(callback: StepHandler) -> StepHandler:
 
     async def guarded(update: Update, context: KawanContext) -> int | None:
         expire_draft(context.user_data)
-        if draft_of(context) is None:
+        if not isinstance((context.user_data or {}).get(DRAFT_KEY), dict):  # the step reads it
             return await closed(update, context)
         return await callback(update, context)
 
