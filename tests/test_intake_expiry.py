@@ -89,3 +89,22 @@ async def test_expiry_holds_across_a_restart(settings: Settings, api: OfflineBot
         citizen = ChatDriver(second, api, CITIZEN)
         await citizen.press("i:safe:yes")
         assert any(words in citizen.text for words in CLOSED), citizen.text
+
+
+async def test_an_abandoned_draft_no_longer_holds_back_messages_for_an_open_case(
+    app: KawanApplication, citizen: ChatDriver
+) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:passport")
+    await citizen.press("i:safe:yes")
+    await citizen.send("Phnom Penh")
+    await citizen.press("i:contact:any")
+    await citizen.send("Paspor ditahan majikan")
+    await finish_request(citizen)
+    assert "KWN-" in citizen.text
+    await citizen.send("/bantuan")  # a second request, started and then left
+    await citizen.press("i:category:visa")
+    age_draft(app, CITIZEN.id, DRAFT_TTL_SECONDS + 1)
+
+    await citizen.send("Saya dipindah ke gedung lain")
+    assert "Ditambahkan ke permintaan Anda" in citizen.text  # relayed to the open case

@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.emergency import emergency_screen
+from bot.handlers.intake_views import DRAFT_KEY, expire_draft
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake import CATEGORY_LABELS
 from bot.storage.models import Case, NewOutbox
@@ -62,7 +63,8 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
     repos, message, user = context.services.repos, update.effective_message, update.effective_user
     if repos is None or message is None or user is None:
         return
-    if context.user_data and context.user_data.get("intake"):
+    expire_draft(context.user_data)  # a request left 30 minutes no longer holds messages back
+    if context.user_data and context.user_data.get(DRAFT_KEY):
         return
     current = await repos.cases.current_for_user(user.id)
     case = current if current is not None and current.is_open else None
