@@ -230,3 +230,20 @@ async def test_the_audit_trail_is_append_only(repos: Repositories, db: Database)
         await db.execute("UPDATE case_events SET body = 'rewritten' WHERE case_id = ?", (case.id,))
     # Erasure may clear.
     assert await db.execute("UPDATE case_events SET body = NULL, actor_id = NULL") == 2
+
+
+async def test_cases_with_kbris_last_word_in_one_query(repos: Repositories) -> None:
+    kinds = ("reply", "info_requested", "closed")
+    assert await repos.cases.list_with_last_word(100_001, kinds) == []
+    old = await repos.cases.create_case(new_case(), now=T0)
+    await repos.cases.record_reply(old.id, OFFICER, "Silakan datang hari Senin.")
+    await repos.cases.add_event(old.id, actor="officer", actor_id=OFFICER, kind="note", body="x")
+    new = await repos.cases.create_case(new_case(), now=T0)
+    await repos.cases.create_case(new_case(user_id=200_002), now=T0)
+
+    listed = await repos.cases.list_with_last_word(100_001, kinds)
+    assert [(case.id, last) for case, last in listed] == [
+        (new.id, None),  # nothing from KBRI yet
+        (old.id, "Silakan datang hari Senin."),  # the note is internal, not KBRI's word
+    ]
+    assert len(await repos.cases.list_with_last_word(100_001, kinds, limit=1)) == 1

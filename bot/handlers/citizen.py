@@ -42,12 +42,12 @@ async def status(update: Update, context: KawanContext) -> None:
         return
     t = context.t
     items = []
-    for case in await repos.cases.list_for_user(user.id, limit=10):
-        last = await repos.cases.latest_event(case.id, ("reply", "info_requested", "closed"))
+    kbri_words = ("reply", "info_requested", "closed")
+    for case, last in await repos.cases.list_with_last_word(user.id, kbri_words, limit=10):
         items.append({
             "ref": case.ref, "status": t(CITIZEN_STATUS.get(case.status, case.status)),
             "category": t(CATEGORY_LABELS.get(case.category, case.category)),
-            "created": case.created_at, "last": last.body if last is not None else None,
+            "created": case.created_at, "last": last,
         })  # fmt: skip
     text = context.services.renderer.render("status.html.j2", t, items=items)
     rows = (((t("✍️ Send a help request"), "h:self"),), nav_row(t))

@@ -172,6 +172,19 @@ class CaseReader:
         )
         return [case_from_row(row) for row in rows]
 
+    async def list_with_last_word(
+        self, user_id: int, kinds: Collection[str], limit: int = 10
+    ) -> list[tuple[Case, str | None]]:
+        """The user's cases, newest first, each with the body of its newest event of `kinds`
+        (KBRI's last word for /status): one query, not one per case."""
+        rows = await self._db.fetchall(
+            "SELECT c.*, (SELECT e.body FROM case_events AS e WHERE e.case_id = c.id "
+            "AND e.kind IN (SELECT value FROM json_each(:kinds)) ORDER BY e.id DESC LIMIT 1) "
+            "AS last_word FROM cases AS c WHERE c.user_id = :user ORDER BY c.id DESC LIMIT :limit",
+            {"kinds": json.dumps(sorted(kinds)), "user": user_id, "limit": limit},
+        )
+        return [(case_from_row(row), row["last_word"]) for row in rows]
+
     async def open_queue(self, limit: int = 20, offset: int = 0) -> list[Case]:
         """Open cases, urgent first, then oldest first (/antrian)."""
         rows = await self._db.fetchall(
