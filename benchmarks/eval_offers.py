@@ -17,7 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.offercheck import OfferChecker  # noqa: E402
+from bot.offers.check import OfferChecker  # noqa: E402
 
 DEFAULT_OFFERS = ROOT.parent / "shared" / "eval" / "job_offers.jsonl"
 DEFINITION = (

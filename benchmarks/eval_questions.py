@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.content import load_content  # noqa: E402
-from bot.danger import DangerDetector  # noqa: E402
-from bot.search import QuestionIndex  # noqa: E402
+from bot.understanding.danger import DangerDetector  # noqa: E402
+from bot.understanding.search import QuestionIndex  # noqa: E402
 
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "questions.jsonl"
 LATENCY_ROUNDS = 20  # each question is asked again this many times (memoised, as in the bot)

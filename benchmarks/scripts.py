@@ -14,7 +14,7 @@ from telegram import Update
 
 from benchmarks.common import OFFICERS, OFFICERS_CHAT
 from bot.context import KawanApplication
-from bot.intake import RELATIVE_CATEGORIES, SELF_CATEGORIES
+from bot.intake.draft import RELATIVE_CATEGORIES, SELF_CATEGORIES
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from benchmarks.scripts import CITIES, DESCRIPTIONS
-from bot.intake import SELF_CATEGORIES
+from bot.intake.draft import SELF_CATEGORIES
 from bot.storage.db import Database
 from bot.storage.refs import CROCKFORD_ALPHABET, REF_LENGTH, REF_PREFIX
 from bot.storage.timestamps import format_utc

@@ -30,7 +30,7 @@ from benchmarks.intake import IntakeTally, StubbornCitizen
 from benchmarks.scripts import CITIES, DESCRIPTIONS
 from bot.app import running
 from bot.context import KawanApplication
-from bot.intake import SELF_CATEGORIES, Draft
+from bot.intake.draft import SELF_CATEGORIES, Draft
 from bot.queue.cases import new_case
 from bot.queue.dispatcher import Dispatcher
 from bot.queue.pacing import GroupPacer

@@ -51,14 +51,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "run":
         return _run(settings)
     if command == "chat":
-        from bot.chat import main as chat_main
+        from bot.cli.chat import main as chat_main
 
         logging.getLogger().setLevel(logging.WARNING)  # keep the transcript readable
         return chat_main(settings, args.locale)
     if command == "check-content":
         logging.getLogger().setLevel(logging.WARNING)  # the screen tour's start/stop chatter
         return _check_content(settings, args.json)
-    import bot.cli_tools as cli_tools
+    import bot.cli.tools as cli_tools
 
     if command == "check-offer":
         return cli_tools.check_offer(settings, sys.stdin.read())
@@ -88,9 +88,9 @@ def _run(settings: Settings) -> int:
 
 
 def _check_content(settings: Settings, as_json: bool) -> int:
-    from bot.checks import check_all
+    from bot.cli.checks import check_all
     from bot.content import default_content_dir
-    from bot.i18n import default_locales_dir
+    from bot.ui.i18n import default_locales_dir
 
     problems = check_all(settings.content_dir or default_content_dir(), default_locales_dir())
     if as_json:

@@ -16,12 +16,9 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
-from bot.commands import CommandRegistry, publish_commands
 from bot.config import Settings
 from bot.content import default_content_dir, load_content
 from bot.context import KawanApplication, KawanContext, Services
-from bot.danger import DangerDetector
-from bot.estimates import load_fine_rate
 from bot.handlers import (
     citizen,
     emergency,
@@ -36,16 +33,19 @@ from bot.handlers import (
     privacy,
     questions,
 )
-from bot.i18n import Catalogs, default_locales_dir
-from bot.offercheck import OfferChecker
+from bot.offers.check import OfferChecker
 from bot.queue import jobs
 from bot.queue.auth import OfficerAuth
 from bot.queue.dispatcher import Dispatcher
-from bot.render import Renderer
-from bot.search import QuestionIndex
 from bot.storage.persistence import SqlitePersistence
 from bot.tracking import TrackingBot
 from bot.transport.offline import OfflineBotAPI, OfflineRequest
+from bot.ui.commands import CommandRegistry, publish_commands
+from bot.ui.i18n import Catalogs, default_locales_dir
+from bot.ui.render import Renderer
+from bot.understanding.danger import DangerDetector
+from bot.understanding.estimates import load_fine_rate
+from bot.understanding.search import QuestionIndex
 
 log = logging.getLogger(__name__)
 

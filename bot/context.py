@@ -11,19 +11,19 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.content import Content
 from bot.flood import FloodGuard
-from bot.i18n import Catalogs, Translator
-from bot.render import Renderer
 from bot.storage.db import Database
 from bot.storage.models import User
 from bot.storage.repos import Repositories
+from bot.ui.i18n import Catalogs, Translator
+from bot.ui.render import Renderer
 
 if TYPE_CHECKING:
-    from bot.commands import CommandRegistry
-    from bot.danger import DangerDetector
-    from bot.estimates import FineRate
-    from bot.offercheck import OfferChecker
+    from bot.offers.check import OfferChecker
     from bot.queue.dispatcher import Dispatcher
-    from bot.search import QuestionIndex
+    from bot.ui.commands import CommandRegistry
+    from bot.understanding.danger import DangerDetector
+    from bot.understanding.estimates import FineRate
+    from bot.understanding.search import QuestionIndex
 
 
 @dataclass

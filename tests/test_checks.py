@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.checks import check_all
+from bot.cli.checks import check_all
 from bot.content import default_content_dir
-from bot.i18n import default_locales_dir
+from bot.ui.i18n import default_locales_dir
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content import default_content_dir
-from bot.danger import DangerDetector, DangerHit
+from bot.understanding.danger import DangerDetector, DangerHit
 
 # (message as people write it in a hurry, the kind we expect)
 URGENT: list[tuple[str, str]] = [

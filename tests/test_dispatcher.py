@@ -221,7 +221,7 @@ async def test_replies_wait_for_the_citizens_safe_hours(
 ) -> None:
     import datetime as dt
 
-    from bot.i18n import TIMEZONE
+    from bot.ui.i18n import TIMEZONE
 
     dispatcher = app.services.dispatcher
     repos = app.services.repos

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.content import default_content_dir
-from bot.estimates import duration_days, load_fine_rate
 from bot.transport.driver import ChatDriver
+from bot.understanding.estimates import duration_days, load_fine_rate
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.offercheck import FlagHit, OfferChecker, OfferRulesError, OfferVerdict, RedFlag
-from bot.offertext import MoneyParser, Normaliser
+from bot.offers.check import FlagHit, OfferChecker, OfferRulesError, OfferVerdict, RedFlag
+from bot.offers.text import MoneyParser, Normaliser
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -56,7 +56,7 @@ async def test_danger_shows_the_emergency_screen_first_and_a_one_tap_urgent_requ
 
 
 async def test_the_ask_contract_answers_json(app: KawanApplication) -> None:
-    from bot.search import ask_json
+    from bot.understanding.search import ask_json
 
     services = app.services
     assert services.search is not None and services.danger is not None

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import bot.search
+import bot.understanding.search
 from bot.content import Content, default_content_dir, load_content
-from bot.danger import DangerDetector
-from bot.guideindex import GuideIndex
-from bot.search import Answer, QuestionIndex, ask_json
-from bot.textnorm import Stemmer, load_lexicons, normalise, raw_tokens
+from bot.understanding.danger import DangerDetector
+from bot.understanding.guideindex import GuideIndex
+from bot.understanding.search import Answer, QuestionIndex, ask_json
+from bot.understanding.textnorm import Stemmer, load_lexicons, normalise, raw_tokens
 
 # (question as people type it, expected topic)
 INFORMAL: list[tuple[str, str]] = [
@@ -472,7 +472,7 @@ def test_asking_never_rereads_content(
     def no_disk(_root: Path) -> None:
         raise AssertionError("the index must be built once, not per question")
 
-    monkeypatch.setattr(bot.search, "load_lexicons", no_disk)
+    monkeypatch.setattr(bot.understanding.search, "load_lexicons", no_disk)
     assert index.ask("denda overstay")[0].topic == "overstay_fines"
 
 
@@ -550,7 +550,8 @@ def test_synonyms_file_names_words_yaml_misreads(tmp_path: Path) -> None:
 
 def test_importing_search_builds_nothing() -> None:
     code = (
-        "import sys, bot.search, bot.danger, bot.guideindex, bot.textnorm;"
+        "import sys, bot.understanding.search, bot.understanding.danger,"
+        " bot.understanding.guideindex, bot.understanding.textnorm;"
         "print('Sastrawi' in ' '.join(sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -14,13 +14,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.intake_views import DRAFT_KEY, expire_draft
 from bot.handlers.screens import Screen, answer_query, nav_row, show
-from bot.intake import CATEGORY_LABELS
+from bot.intake.draft import CATEGORY_LABELS
 from bot.storage.models import Case, NewOutbox
+from bot.ui.commands import N_, CommandRegistry
 
 RELAY_GROUP = -10  # after the pre-processing, before the features
 FOLLOW_UP_WINDOW = dt.timedelta(days=14)

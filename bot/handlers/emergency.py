@@ -7,12 +7,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.commands import N_, CommandRegistry
 from bot.content import Contact, Content
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, rendered_once, show
-from bot.i18n import Translator
-from bot.render import render_mapping
+from bot.ui.commands import N_, CommandRegistry
+from bot.ui.i18n import Translator
+from bot.ui.render import render_mapping
 
 
 def _contact_view(contact: Contact, locale: str) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.commands import CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, nav_row, show, stale_button
+from bot.ui.commands import CommandRegistry
 
 FALLBACK_GROUP = 0  # same group as the features, registered last: only unclaimed updates reach it
 MAX_TEXT = 4096

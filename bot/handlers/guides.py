@@ -7,7 +7,6 @@ import re
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.commands import CommandRegistry
 from bot.content import Guide
 from bot.context import KawanContext
 from bot.handlers.screens import (
@@ -19,8 +18,9 @@ from bot.handlers.screens import (
     show,
     stale_button,
 )
-from bot.i18n import Translator
-from bot.render import TEXT_LIMIT, split_html
+from bot.ui.commands import CommandRegistry
+from bot.ui.i18n import Translator
+from bot.ui.render import TEXT_LIMIT, split_html
 
 _CALLBACK = re.compile(r"^g:([a-z0-9-]{1,40}):(\d{1,2})$")
 # Room for Telegram's own counting differences (UTF-16 code units) and the page marker.

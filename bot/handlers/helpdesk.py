@@ -17,14 +17,14 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers import intake_views as views
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.fallback import is_repeat_of_album
 from bot.handlers.screens import Screen, answer_query, show
-from bot.intake import MAX_ATTACHMENTS, Draft, Kind
+from bot.intake.draft import MAX_ATTACHMENTS, Draft, Kind
 from bot.queue import cases
+from bot.ui.commands import N_, CommandRegistry
 
 ASKING, ATTACHING, CONSENT, CONFIRM = range(4)
 _CHOICE = re.compile(r"^i:([a-z_]{1,20}):(.{1,40})$")

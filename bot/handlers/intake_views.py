@@ -12,7 +12,7 @@ from telegram.ext import ConversationHandler
 from bot.context import KawanContext
 from bot.handlers.emergency import first_contacts
 from bot.handlers.screens import Screen, answer_query, nav_row, show
-from bot.intake import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_category
+from bot.intake.draft import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_category
 from bot.storage.models import Case
 
 DRAFT_KEY = "intake"  # user_data key of the request being filled in

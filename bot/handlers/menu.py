@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers import guides
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.screens import Screen, answer_query, column, nav_row, rendered_once, show
-from bot.i18n import Translator
+from bot.ui.commands import N_, CommandRegistry
+from bot.ui.i18n import Translator
 
 # Menu sections of content/ guides, with the extra feature buttons each one carries.
 SUBMENUS: dict[str, tuple[str, str]] = {

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot.commands import CommandRegistry
 from bot.context import KawanContext
+from bot.ui.commands import CommandRegistry
 
 log = logging.getLogger(__name__)
 

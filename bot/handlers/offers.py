@@ -15,10 +15,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
-from bot.render import render_mapping
+from bot.ui.commands import N_, CommandRegistry
+from bot.ui.render import render_mapping
 
 WAITING = 0
 MAX_OFFER = 5000  # characters read from one offer (ads are short; a whole chat log is not)

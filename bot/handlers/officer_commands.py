@@ -9,7 +9,6 @@ import io
 from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, show
@@ -17,6 +16,7 @@ from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card, officers_t
 from bot.queue.jobs import day_range
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
+from bot.ui.commands import N_, CommandRegistry
 
 QUEUE_PAGE = 25
 

@@ -9,11 +9,11 @@ import re
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.commands import CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.cards import REFERRALS, case_card, officers_translator
 from bot.storage.models import Case, NewOutbox
+from bot.ui.commands import CommandRegistry
 
 log = logging.getLogger(__name__)
 

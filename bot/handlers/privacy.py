@@ -10,12 +10,12 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.commands import N_, CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.queue.cards import officers_translator
-from bot.render import split_html
 from bot.storage.models import NewOutbox
+from bot.ui.commands import N_, CommandRegistry
+from bot.ui.render import split_html
 
 log = logging.getLogger(__name__)
 

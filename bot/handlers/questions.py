@@ -7,7 +7,6 @@ import re
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.commands import CommandRegistry
 from bot.context import KawanContext
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.offers import verdict_screen
@@ -20,7 +19,8 @@ from bot.handlers.screens import (
     show,
     stale_button,
 )
-from bot.search import Answer
+from bot.ui.commands import CommandRegistry
+from bot.understanding.search import Answer
 
 _ANSWER = re.compile(r"^a:(id|en):([a-z0-9-]{1,40}):(\d{1,2}|-)$")
 MAX_QUESTION = 1000  # longer texts are searched by their beginning

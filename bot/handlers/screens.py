@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import KawanContext
-from bot.i18n import Translator
+from bot.ui.i18n import Translator
 
 log = logging.getLogger(__name__)
 

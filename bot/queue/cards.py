@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.commands import N_
 from bot.context import Services
 from bot.handlers.screens import Screen
-from bot.i18n import Translator
 from bot.storage.models import Case
+from bot.ui.commands import N_
+from bot.ui.i18n import Translator
 
 STATUS_LABELS: dict[str, str] = {
     "baru": N_("new"),

@@ -7,7 +7,7 @@ import datetime as dt
 from telegram import Update
 
 from bot.context import KawanContext
-from bot.intake import Draft, safe_hours
+from bot.intake.draft import Draft, safe_hours
 from bot.storage.models import Case, ContactPolicy, NewCase, NewMedia, NewOutbox, Relative
 
 CONSENT_VERSION = "2026-11-28"

@@ -7,8 +7,8 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.i18n import TIMEZONE
 from bot.storage.models import OutboxItem
+from bot.ui.i18n import TIMEZONE
 
 
 async def deliver_to_citizen(bot: Bot, repos: Any, item: OutboxItem) -> int:

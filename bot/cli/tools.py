@@ -20,7 +20,7 @@ def _content_dir(settings: Settings) -> Path:
 
 def check_offer(settings: Settings, text: str) -> int:
     """Job-offer text → {"risk", "score", "flags"} on stdout."""
-    from bot.offercheck import OfferChecker
+    from bot.offers.check import OfferChecker
 
     checker = OfferChecker.load(_content_dir(settings))
     print(json.dumps(checker.check(text).to_json(settings.default_locale), ensure_ascii=False))
@@ -29,8 +29,8 @@ def check_offer(settings: Settings, text: str) -> int:
 
 def ask(settings: Settings, text: str, locale: str) -> int:
     """A question → {"urgent", "answers": [{"id", "topic", "score"}]} on stdout."""
-    from bot.danger import DangerDetector
-    from bot.search import QuestionIndex, ask_json
+    from bot.understanding.danger import DangerDetector
+    from bot.understanding.search import QuestionIndex, ask_json
 
     content_dir = _content_dir(settings)
     index = QuestionIndex.build(load_content(content_dir))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.commands import N_
+from bot.ui.commands import N_
 
 Kind = Literal["self", "relative", "offer"]
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import yaml
 
-from bot.offertext import MoneyParser, Normaliser, NormalText, PayCheck
+from bot.offers.text import MoneyParser, Normaliser, NormalText, PayCheck
 
 Risk = Literal["high", "medium", "low"]
 LOCALES: tuple[str, ...] = ("id", "en")

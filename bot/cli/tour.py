@@ -10,11 +10,11 @@ from typing import Any
 
 from bot.app import build_application, running
 from bot.config import Settings
-from bot.render import Renderer
 from bot.storage.models import NewCase, NewOutbox
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person
+from bot.ui.render import Renderer
 
 OFFICERS_CHAT = -100_999
 OFFICER = Person(id=900_009, first_name="Petugas")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.ext import Application, BaseHandler, CommandHandler, filters
 
-from bot.i18n import Catalogs
+from bot.ui.i18n import Catalogs
 
 Audience = Literal["citizen", "officer"]
 Callback = Callable[[Any, Any], Coroutine[Any, Any, Any]]

@@ -13,10 +13,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.content import TOPICS, Content, ContentError, Guide, load_content
-from bot.estimates import load_fine_rate
-from bot.i18n import LOCALES, Catalogs
-from bot.render import TEXT_LIMIT, Renderer, split_html
 from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
+from bot.ui.i18n import LOCALES, Catalogs
+from bot.ui.render import TEXT_LIMIT, Renderer, split_html
+from bot.understanding.estimates import load_fine_rate
 
 STALE_AFTER_DAYS = 180
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
@@ -121,7 +121,7 @@ def source_msgids(templates: Path) -> set[str]:
     """Every UI phrase the code and templates ask gettext for (what `pybabel extract` finds)."""
     keywords = {**DEFAULT_KEYWORDS, "N_": None, "t": None, "ct": None, "ot": None}
     found: set[str] = set()
-    code = Path(__file__).resolve().parent
+    code = Path(__file__).resolve().parents[1]
     for folder, method in ((code, "python"), (templates, "jinja2")):
         pattern = "**.py" if method == "python" else "**.j2"
         options = {pattern: {"extensions": "jinja2.ext.i18n"}} if method == "jinja2" else {}
@@ -161,7 +161,7 @@ def _check_catalogs(locales_dir: Path, templates: Path) -> Iterator[Problem]:
 
 def _check_screens(content: Content) -> Iterator[Problem]:
     """Every template, rendered by the real bot on a scripted visit, in both languages."""
-    from bot.tour import tour  # builds the whole Application: only when check-content runs
+    from bot.cli.tour import tour  # builds the whole Application: only when check-content runs
 
     templates = content.root / "templates"
     names = {p.name for p in templates.glob("*.j2") if not p.name.startswith("_")}

@@ -24,7 +24,7 @@ DOMAIN = "bot"
 
 def default_locales_dir() -> Path:
     """locales/ beside the bot package."""
-    return Path(__file__).resolve().parent.parent / "locales"
+    return Path(__file__).resolve().parents[2] / "locales"
 
 
 def compile_catalog(po_path: Path, locale: str) -> Translations:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.content import Content
-from bot.guideindex import GuideIndex
-from bot.textnorm import Stemmer, load_lexicons, raw_tokens
+from bot.understanding.guideindex import GuideIndex
+from bot.understanding.textnorm import Stemmer, load_lexicons, raw_tokens
 
 if TYPE_CHECKING:
-    from bot.danger import DangerDetector
+    from bot.understanding.danger import DangerDetector
 
 log = logging.getLogger(__name__)
 

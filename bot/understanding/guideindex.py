@@ -12,7 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import Guide
-from bot.textnorm import Lexicon, Stemmer, normalise
+from bot.understanding.textnorm import Lexicon, Stemmer, normalise
 
 # A word in a guide's title, keywords or headings says what the guide is about; the body only
 # that it mentions it. So the two are scored apart and "about" counts META_WEIGHT times more.

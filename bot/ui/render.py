@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from bot.i18n import Catalogs, Translator
+from bot.ui.i18n import Catalogs, Translator
 
 TEXT_LIMIT = 4096
 

@@ -13,7 +13,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.textnorm import Stemmer, Token, apply_words, load_lexicons, raw_tokens
+from bot.understanding.textnorm import Stemmer, Token, apply_words, load_lexicons, raw_tokens
 
 DEFAULT_GAP = 2  # other words allowed between two words of a phrase
 FUZZY_MIN_LENGTH = 6  # shorter words are too easily one letter away from another word

@@ -1,0 +1,1 @@
+"""Help requests before they become cases: the draft and its steps."""

@@ -1,0 +1,1 @@
+"""Job offers: the red-flag checker and the text features it reads."""

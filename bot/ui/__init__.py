@@ -1,0 +1,1 @@
+"""What users see: catalogs and locale choice, the HTML renderer, the command registry."""

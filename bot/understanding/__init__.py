@@ -1,0 +1,1 @@
+"""Reading what people type: normalisation, the guide index, search, danger, estimates."""
