@@ -10,7 +10,7 @@ import platform
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from telegram.ext import CommandHandler, ConversationHandler
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import KawanApplication
+from bot.runtime.ratelimit import KawanRateLimiter, SendBudget
+from bot.transport.chatlog import TelegramBudget
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person
 
@@ -40,6 +42,32 @@ def kawan_app(database: Path, api: OfflineBotAPI) -> KawanApplication:
     """The real Application, as `python -m bot run` builds it, on the offline transport."""
     settings = Settings(database_path=database, officers_chat_id=OFFICERS_CHAT)
     return build_application(settings, api=api)
+
+
+def lift_telegram_limits(app: KawanApplication, api: OfflineBotAPI) -> Callable[[], None]:
+    """For yardsticks of own work: the fake Telegram and the rate limiter stop counting sends.
+
+    Everything else stays production (the limiter still sees every call, updates still go
+    through the queue, inbox and ordering); only the clock-bound waiting is taken out.
+    Returns what puts Telegram's limits back, with empty windows.
+    """
+    limiter = app.bot.rate_limiter
+    assert isinstance(limiter, KawanRateLimiter), "not the production bot"
+    overall, group = limiter.overall.limit, limiter.group_per_minute
+    api.budget.enabled = False
+    limiter.overall.limit = limiter.group_per_minute = 1_000_000_000
+    for pacer in limiter.all_group_pacers():
+        pacer.limit = 1_000_000_000
+
+    def restore() -> None:
+        api.budget = TelegramBudget(api.now)
+        limiter.overall = SendBudget(overall, limiter.overall.window)
+        limiter.group_per_minute = group
+        for pacer in limiter.all_group_pacers():
+            pacer.limit = group
+            pacer.forget()
+
+    return restore
 
 
 def command_names(app: Any) -> set[str]:

@@ -85,6 +85,30 @@ def _surge_rows(s: dict[str, Any]) -> list[Row]:
     ]  # fmt: skip
 
 
+def _live_rows(v: dict[str, Any]) -> list[Row]:
+    cb, first, danger = v["callback"], v["first_reply"], v["danger_screen"]
+    lost = v["cases_lost"] + v["officer_replies_lost"]
+    return [
+        (f"Live surge, Telegram's limits on: {v['updates']:,} updates in {v['seconds']:.0f} s "
+         f"({v['offered_rate']:.0f}/s) from {v['people']} people, officers at work",
+         f"{v['telegram_429']} × 429 from Telegram · {v['handler_errors']} handler errors", "", ""),
+        ("Button answered p50 / p99 · expired (15 s)",
+         f"{cb['p50_ms']:.0f} / {cb['p99_ms']:.0f} ms · {v['callbacks_expired']}",
+         "p99 < 1 s · 0", _mark(cb["p99_ms"] < 1000 and v["callbacks_expired"] == 0)),
+        ("Emergency screen for a danger message p99",
+         f"{danger['p99_ms']:.0f} ms (n={danger['n']})", "< 2 s", _mark(danger["p99_ms"] < 2000)),
+        ("A new person's first reply p50 / p99",
+         f"{first['p50_ms']:.0f} / {first['p99_ms']:.0f} ms", "p99 < 3 s",
+         _mark(first["p99_ms"] < 3000)),
+        ("Drained after the burst (every update handled, every reply owed delivered)",
+         f"{v['drain_s']:.1f} s", "< 10 s", _mark(v["drain_s"] < 10)),
+        ("Cases / officer replies lost (replies: made · delivered · waiting for contact rules)",
+         f"{v['cases_lost']} / {v['officer_replies_lost']} ({v['officer_replies']} · "
+         f"{v['officer_replies_delivered']} · {v['officer_replies_waiting_for_contact_rules']})",
+         "0 / 0", _mark(lost == 0)),
+    ]  # fmt: skip
+
+
 def summary_table(result: dict[str, Any]) -> list[str]:
     """The headline table."""
     rows: list[Row] = []
@@ -94,6 +118,8 @@ def summary_table(result: dict[str, Any]) -> list[str]:
         rows += _footprint_rows(result["footprint"])
     if "surge" in result:
         rows += _surge_rows(result["surge"])
+    if "live" in result:
+        rows += _live_rows(result["live"])
     lines = ["| measure | result | target | met |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return lines

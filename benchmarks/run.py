@@ -23,12 +23,13 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` and `bot` im
 
 from benchmarks.common import machine  # noqa: E402
 from benchmarks.footprint import footprint  # noqa: E402
+from benchmarks.live import live_surge  # noqa: E402
 from benchmarks.mix import throughput  # noqa: E402
 from benchmarks.report import markdown  # noqa: E402
 from benchmarks.surge import surge  # noqa: E402
 
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"
-SECTIONS = ("throughput", "surge", "footprint")
+SECTIONS = ("throughput", "surge", "live", "footprint")
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,12 @@ class Sizes:
     surge_intakes: int
     scale_cases: int
     query_reps: int
+    live_seconds: float
 
 
-FULL = Sizes(10_000, 1000, 5000, 300, 100_000, 300)
-QUICK = Sizes(1500, 200, 1000, 40, 20_000, 50)
-TINY = Sizes(150, 30, 60, 4, 500, 5)  # the smoke test: shape, not speed
+FULL = Sizes(10_000, 1000, 5000, 300, 100_000, 300, 60)
+QUICK = Sizes(1500, 200, 1000, 40, 20_000, 50, 15)
+TINY = Sizes(150, 30, 60, 4, 500, 5, 3)  # the smoke test: shape, not speed
 
 
 def run(sizes: Sizes, only: tuple[str, ...] = SECTIONS, seed: int = 7) -> dict[str, Any]:
@@ -60,6 +62,8 @@ def run(sizes: Sizes, only: tuple[str, ...] = SECTIONS, seed: int = 7) -> dict[s
         result["throughput"] = asyncio.run(throughput(sizes.mix_updates, sizes.warmup, seed))
     if "surge" in only:
         result["surge"] = asyncio.run(surge(sizes.surge_cases, sizes.surge_intakes, seed))
+    if "live" in only:
+        result["live"] = asyncio.run(live_surge(sizes.live_seconds, seed))
     if "footprint" in only:
         result["footprint"] = footprint(sizes.scale_cases, sizes.query_reps)
     result["duration_s"] = round(time.perf_counter() - started, 1)
@@ -90,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nJSON: {args.json}")
-    return 1 if result.get("surge", {}).get("lost", 0) else 0
+    live = result.get("live", {})
+    lost = result.get("surge", {}).get("lost", 0) + live.get("cases_lost", 0)
+    return 1 if lost or live.get("officer_replies_lost", 0) else 0
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ from bot.context import KawanApplication
 from bot.intake.draft import SELF_CATEGORIES, Draft
 from bot.queue.cases import new_case
 from bot.queue.dispatcher import Dispatcher
-from bot.queue.pacing import GroupPacer
 from bot.storage.models import NewCase, NewOutbox
 from bot.storage.timestamps import parse_utc
 from bot.transport.offline import OfflineBotAPI
@@ -177,13 +176,14 @@ async def surge(cases: int, intakes: int, seed: int, fault_rate: float = 0.10) -
     requests = [_request(rng, 40_000_000 + n) for n in range(cases)]
     clock = SimClock()
     with tempfile.TemporaryDirectory(prefix="kawan-surge-") as tmp:
-        api = officers_api()
+        # The fake Telegram counts its flood limits on the simulated clock, like the pacer.
+        api = officers_api(now=lambda: clock.now().timestamp())
         app = kawan_app(Path(tmp) / "kawan.sqlite3", api)
         async with running(app):
             services, dispatcher = app.services, app.services.dispatcher
             assert dispatcher is not None and services.repos is not None
             await dispatcher.stop()  # restarted below, paced and stamping on simulated time
-            dispatcher.pacer = GroupPacer(clock=clock.monotonic)
+            dispatcher.pacer.clock = clock.monotonic  # the rate limiter's own group pacer
             dispatcher.now = clock.now
             faults = FaultPlan(fault_rate, seed)
             api.fault_policy = faults

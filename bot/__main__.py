@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import sys
@@ -80,6 +81,10 @@ def _run(settings: Settings) -> int:
     from bot.app import ALLOWED_UPDATES, build_application, webhook_options
 
     app = build_application(settings)
+    # Content, indexes and catalogs live for the whole run: keep them out of GC's full passes.
+    # Once, here: tests and the content check build many Applications in one process.
+    gc.collect()
+    gc.freeze()
     if settings.webhook_url:
         app.run_webhook(listen="0.0.0.0", **webhook_options(settings))
     else:

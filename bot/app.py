@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import logging
 import os
@@ -13,8 +12,8 @@ from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.content import default_content_dir, load_content
@@ -33,10 +32,14 @@ from bot.handlers import (
     privacy,
     questions,
 )
+from bot.logfilter import quiet_content_loggers
 from bot.offers.check import OfferChecker
 from bot.queue import jobs
 from bot.queue.auth import OfficerAuth
 from bot.queue.dispatcher import Dispatcher
+from bot.runtime.inbox import DurableUpdateQueue
+from bot.runtime.ordering import OrderedUpdateProcessor
+from bot.runtime.ratelimit import KawanRateLimiter
 from bot.storage.persistence import SqlitePersistence
 from bot.tracking import TrackingBot
 from bot.transport.offline import OfflineBotAPI, OfflineRequest
@@ -94,34 +97,47 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
     # Opt in to PTB 23's behaviour: RetryAfter.retry_after is a timedelta (read when accessed).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     services = build_services(settings)
+    quiet_content_loggers()
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
     persistence = SqlitePersistence(lambda: services.db)
+    # Everything below is the same online and offline: only the request (the transport) differs.
+    request: BaseRequest
+    polling: BaseRequest
     if api is not None:
-        bot = TrackingBot(
-            OFFLINE_TOKEN, base_url=settings.base_url, request=OfflineRequest(api),
-            get_updates_request=OfflineRequest(api), defaults=defaults,
-        )  # fmt: skip
+        token, request, polling = OFFLINE_TOKEN, OfflineRequest(api), OfflineRequest(api)
     else:
         assert settings.bot_token is not None, "checked by Settings.require_for_run"
-        bot = TrackingBot(
-            settings.bot_token, base_url=settings.base_url,
-            request=HTTPXRequest(connection_pool_size=64), get_updates_request=HTTPXRequest(),
-            defaults=defaults, rate_limiter=AIORateLimiter(max_retries=2),
-        )  # fmt: skip
+        token, request = settings.bot_token, HTTPXRequest(connection_pool_size=64)
+        polling = HTTPXRequest()
+    bot = TrackingBot(
+        token, base_url=settings.base_url, request=request, get_updates_request=polling,
+        defaults=defaults, rate_limiter=KawanRateLimiter(),
+    )  # fmt: skip
+    processor = OrderedUpdateProcessor()
+    updates = DurableUpdateQueue()
     builder: Any = (
         ApplicationBuilder()
         .application_class(KawanApplication)
         .context_types(ContextTypes(context=KawanContext))
         .bot(bot)
+        .update_queue(updates)
+        .concurrent_updates(processor)
         .persistence(persistence)
         .post_init(start_services)
         .post_stop(stop_services)
-        .concurrent_updates(False)
     )
     app: KawanApplication = builder.build()
     app.services = services
+
+    async def after_update(update: object) -> None:
+        # State that decides where the next message goes (conversation step, draft) is written
+        # now, not on the persistence interval; only then is the update gone from the inbox.
+        await app.update_persistence()
+        await updates.handled(update)
+
+    processor.after = after_update
 
     async def note_sent(chat_id: int, message_id: int) -> None:
         if services.repos is not None:
@@ -158,13 +174,15 @@ async def start_services(app: Any) -> None:
     await publish_commands(app.bot, services.commands, services.catalogs, settings.officers_chat_id)
     services.extras["auth"] = OfficerAuth(app.bot, settings.officers_chat_id, settings.officer_ids)
     if settings.officers_chat_id is not None and services.dispatcher is None:
-        services.dispatcher = Dispatcher(services, app.bot)
+        # The dispatcher owns the group's budget: it spends the rate limiter's own pacer.
+        limiter = app.bot.rate_limiter
+        pacer = None
+        if isinstance(limiter, KawanRateLimiter):
+            pacer = limiter.group_pacer(settings.officers_chat_id)
+        services.dispatcher = Dispatcher(services, app.bot, pacer=pacer)
         services.dispatcher.start()
     if app.job_queue is not None:
         jobs.schedule(app.job_queue, settings)
-    # Content, indexes and catalogs live for the whole run: keep them out of GC's full passes.
-    gc.collect()
-    gc.freeze()
 
 
 async def stop_services(app: Any) -> None:

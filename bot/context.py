@@ -11,7 +11,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.content import Content
 from bot.flood import FloodGuard
+from bot.runtime.inbox import DurableUpdateQueue
 from bot.storage.db import Database
+from bot.storage.inbox import InboxRepository
 from bot.storage.models import User
 from bot.storage.repos import Repositories
 from bot.ui.i18n import Catalogs, Translator
@@ -56,7 +58,12 @@ class KawanApplication(Application):  # type: ignore[type-arg]
     async def initialize(self) -> None:
         # Storage first: initialize() loads the persisted conversations from it.
         await open_storage(self.services)
+        queue = self.update_queue
+        assert isinstance(queue, DurableUpdateQueue)
+        assert self.services.db is not None
+        queue.inbox = InboxRepository(self.services.db)
         await super().initialize()
+        await queue.replay(self.bot)  # what a killed run received but had not finished
 
     async def shutdown(self) -> None:
         await super().shutdown()  # flushes persistence into storage, so close storage after

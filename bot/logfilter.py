@@ -46,3 +46,15 @@ def install_log_filter(settings: Settings) -> RedactingFilter:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     return redactor
+
+
+# Loggers whose DEBUG lines quote whole updates, requests or SQL parameters (message texts).
+CONTENT_LOGGERS = ("aiosqlite", "telegram.ext.Application", "telegram.ext.ExtBot", "telegram.Bot")
+
+
+def quiet_content_loggers() -> None:
+    """Logs never carry message text, even at DEBUG: these loggers stop at INFO."""
+    for name in CONTENT_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)

@@ -182,6 +182,8 @@ async def test_sigkill_at_any_moment_loses_no_committed_case(tmp_path: Path) -> 
         for n in range(4):
             citizen = HttpCitizen(server, api, Person(id=5000 + n, first_name=f"W{n}"))
             await _help_request(citizen, f"Permintaan nomor {n}")
+            # The last press is answered with an edit first, then the reference: wait for it.
+            await _wait_for(lambda: "KWN-" in api.visible_texts(citizen.person.id)[-1])  # noqa: B023
             ack = api.visible_texts(citizen.person.id)[-1]
             refs.append(ack[ack.index("KWN-") : ack.index("KWN-") + 10])
             if n == 1:

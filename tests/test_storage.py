@@ -18,7 +18,7 @@ from bot.storage.schema import MigrationError, load_migrations, schema_version
 
 TABLES = {
     "users", "cases", "case_events", "case_media", "outbox", "chat_messages", "relay_links",
-    "ptb_state", "schema_version",
+    "ptb_state", "schema_version", "inbox",
 }  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from bot.app import build_application, running
 from bot.config import Settings
+from bot.transport.driver import deliver
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
 
@@ -125,7 +126,7 @@ async def run_chat(settings: Settings, locale: str, stdin: TextIO, out: TextIO) 
                 )
             else:
                 update = factory.message(user, line)
-            await app.process_update(update)
+            await deliver(app, update)
             if app.services.dispatcher is not None:  # show the officers' side in order
                 await app.services.dispatcher.settle()
     return 0

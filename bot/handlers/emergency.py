@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.content import Contact, Content
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, rendered_once, show
+from bot.runtime.ratelimit import Priority, raise_priority
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.i18n import Translator
 from bot.ui.render import render_mapping
@@ -60,6 +61,7 @@ def _emergency(t: Translator, context: KawanContext) -> Screen:
 
 async def emergency_command(update: Update, context: KawanContext) -> None:
     """/darurat: the emergency screen."""
+    raise_priority(Priority.DANGER)
     await show(update, context, emergency_screen(context.t, context))
 
 

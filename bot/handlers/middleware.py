@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import Update
@@ -9,11 +10,13 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import KawanContext
+from bot.runtime.ratelimit import Priority, raise_priority
 from bot.ui.commands import CommandRegistry
 
 log = logging.getLogger(__name__)
 
 PRE_GROUP = -100  # before every feature handler
+NEW_PERSON = dt.timedelta(minutes=2)  # their first minutes with the bot
 
 
 async def prepare(update: object, context: KawanContext) -> None:
@@ -29,6 +32,8 @@ async def prepare(update: object, context: KawanContext) -> None:
     locale = services.catalogs.choose(stored, user.language_code if user else None)
     context.t = services.catalogs.get(locale)
     context.user_record = record
+    if record is not None and record.last_seen_at - record.created_at < NEW_PERSON:
+        raise_priority(Priority.FIRST_REPLY)  # a newcomer's first answer goes before the rest
     if not private or user is None or not isinstance(update, Update):
         return
     message = update.message or update.edited_message

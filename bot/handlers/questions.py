@@ -19,6 +19,7 @@ from bot.handlers.screens import (
     show,
     stale_button,
 )
+from bot.runtime.ratelimit import Priority, raise_priority
 from bot.ui.commands import CommandRegistry
 from bot.understanding.search import Answer
 
@@ -113,6 +114,7 @@ async def on_question(update: Update, context: KawanContext) -> None:
         return
     hit = services.danger.check(text) if services.danger is not None else None
     if hit is not None:
+        raise_priority(Priority.DANGER)  # the emergency screen goes before everything else
         if context.user_data is not None:  # kept for the one-tap urgent request below
             context.user_data["urgent"] = {"text": text, "kind": hit.kind}
         screen = emergency_screen(context.t, context)

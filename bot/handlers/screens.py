@@ -14,6 +14,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import KawanContext
+from bot.runtime.ratelimit import KawanRateLimiter, prepaid
+from bot.storage.models import NewOutbox
 from bot.ui.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -82,9 +84,34 @@ async def show(
     chat = update.effective_chat
     if chat is None:
         return None
+    if chat.type != "private":
+        return await post_in_group(context, chat.id, screen)
     return await context.bot.send_message(
         chat.id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.markup
     )
+
+
+async def post_in_group(context: KawanContext, chat_id: int, screen: Screen) -> Message | None:
+    """An answer to an officer in the group, without waiting on the group's budget.
+
+    The group gets about 20 messages a minute, and in a surge the case cards spend them. If
+    there is room now, the answer goes now; otherwise it joins the outbox, which posts it ahead
+    of new cards as soon as the budget allows, and the handler moves on.
+    """
+    services = context.services
+    limiter = context.bot.rate_limiter
+    room = not isinstance(limiter, KawanRateLimiter) or limiter.try_group_send(chat_id)
+    if not room and services.repos is not None and services.dispatcher is not None:
+        payload: dict[str, object] = {"text": screen.text}
+        if screen.markup is not None:
+            payload["markup"] = screen.markup.to_dict()
+        await services.repos.outbox.enqueue(NewOutbox("group_reply", chat_id, payload))
+        services.dispatcher.wake()
+        return None
+    with prepaid() if room else contextlib.nullcontext():
+        return await context.bot.send_message(
+            chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.markup
+        )
 
 
 async def answer_query(update: Update, text: str | None = None) -> None:

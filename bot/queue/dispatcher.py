@@ -18,6 +18,7 @@ from bot.queue.cards import officers_translator
 from bot.queue.group import OfficersGroup
 from bot.queue.pacing import GroupPacer
 from bot.queue.relay import deliver_to_citizen, next_safe_moment, seconds_of
+from bot.runtime.ratelimit import budget_owner
 from bot.storage.models import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,8 @@ class Dispatcher:
     async def run_once(self) -> bool:
         """Deliver what is due now; True if anything was delivered (more may be waiting)."""
         async with self._round:  # the loop and a caller (tests, benchmarks) never overlap
-            return await self._round_unlocked()
+            with budget_owner():
+                return await self._round_unlocked()
 
     async def settle(self, rounds: int = 100) -> None:
         """Run rounds until nothing more is due now (tests, benchmarks, shutdown)."""
@@ -108,7 +110,11 @@ class Dispatcher:
         if not items:
             return False
         progressed = False
-        group_items = [i for i in items if i.target_chat_id == self.group]
+        # Answers officers are waiting for go before anything else the group is owed.
+        group_items = sorted(
+            (i for i in items if i.target_chat_id == self.group),
+            key=lambda i: i.kind != "group_reply",
+        )
         for item in items:
             if item.target_chat_id != self.group:
                 progressed |= await self._attempt(item)
@@ -240,6 +246,8 @@ class Dispatcher:
             return await self.officers.to_case_thread(item)
         if item.kind == "case_file":
             return await self.officers.post_file(item)
+        if item.kind == "group_reply":
+            return await self.officers.post_reply(item)
         log.error("outbox %s has unknown kind %r; giving up", item.id, item.kind)
         await self.repos.outbox.give_up(item.id, "unknown kind", now=self.now())
         held: int | None = _HELD

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from telegram import Bot, Message, MessageId
+from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
 from telegram.error import BadRequest
 
 from bot.context import Services
@@ -116,6 +116,16 @@ class OfficersGroup:
         sent = await self.bot.send_message(self.group, payload.get("text") or "…", **kwargs)
         if case is not None:
             await self.repos.messages.link(self.group, sent.message_id, case.id, "officers")
+        return sent.message_id
+
+    async def post_reply(self, item: OutboxItem) -> int | None:
+        """An answer to an officer that waited for the group's budget (see screens.show)."""
+        payload = item.payload
+        markup = payload.get("markup")
+        keyboard = InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None
+        sent = await self.bot.send_message(
+            self.group, str(payload.get("text") or "…"), reply_markup=keyboard
+        )
         return sent.message_id
 
     async def post_file(self, item: OutboxItem) -> int | None:

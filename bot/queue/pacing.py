@@ -55,3 +55,8 @@ class GroupPacer:
         if len(self._sent) < self.limit:
             return 0.0
         return max(0.0, self.window - (now - self._sent[0]))
+
+    def forget(self) -> None:
+        """Start over with an empty window (a benchmark phase ends)."""
+        self._sent.clear()
+        self._paused_until = 0.0

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
+from bot.ui.limits import GROUP_SENDS_PER_MINUTE, OVERALL_SENDS_PER_SECOND
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "kawan_offline_bot"
@@ -74,3 +77,39 @@ def check_markup(params: dict[str, Any]) -> Any:
             if data is not None and not 1 <= len(data.encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
     return markup
+
+
+class TelegramBudget:
+    """Telegram's flood limits as a server enforces them: 429 with retry_after past them."""
+
+    def __init__(self, now: Callable[[], float]) -> None:
+        self.now = now
+        self.enabled = True
+        self._all: deque[float] = deque()
+        self._groups: dict[int, deque[float]] = {}
+        self.refused = 0  # 429s answered, for tests and benchmarks
+
+    def check(self, chat_id: int) -> None:
+        """Raise the 429 Telegram would send if one more send to `chat_id` went out now."""
+        if not self.enabled:
+            return
+        now = self.now()
+        self._check(self._all, OVERALL_SENDS_PER_SECOND, 1.0, now)
+        if chat_id < 0:
+            self._check(
+                self._groups.setdefault(chat_id, deque()), GROUP_SENDS_PER_MINUTE, 60.0, now
+            )
+
+    def spend(self, chat_id: int) -> None:
+        now = self.now()
+        self._all.append(now)
+        if chat_id < 0:
+            self._groups.setdefault(chat_id, deque()).append(now)
+
+    def _check(self, sent: deque[float], limit: int, window: float, now: float) -> None:
+        while sent and now - sent[0] >= window:
+            sent.popleft()
+        if len(sent) >= limit:
+            self.refused += 1
+            wait = max(1, math.ceil(window - (now - sent[0])))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)

@@ -6,10 +6,23 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application
 
+from bot.runtime.ordering import OrderedUpdateProcessor
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
+
+
+async def deliver(app: Application, update: Update) -> None:  # type: ignore[type-arg]
+    """Hand an update to the running Application the way Telegram's do arrive (update queue,
+    inbox, ordered processing), and wait until it has been handled."""
+    processor = app.update_processor
+    if not isinstance(processor, OrderedUpdateProcessor):
+        raise TypeError("not the production Application: its update processor is missing")
+    handled = processor.handled(update.update_id)
+    await app.update_queue.put(update)
+    await handled
 
 
 @dataclass
@@ -40,7 +53,7 @@ class ChatDriver:
 
     async def _process(self, update: Any) -> list[Reply]:
         self._mark = len(self.api.calls)
-        await self.app.process_update(update)
+        await deliver(self.app, update)
         await asyncio.sleep(0)
         self.replies = self._collect(self._mark)
         return self.replies

@@ -19,10 +19,12 @@ from bot.transport.chatlog import (
     ApiError,
     ChatLog,
     FaultPolicy,
+    TelegramBudget,
     check_markup,
     checked_text,
 )
 from bot.transport.offline_methods import FileAndGroupMethods
+from bot.ui.limits import CALLBACK_ANSWER_SECONDS, SEND_METHODS
 
 __all__ = ["ApiError", "ChatLog", "OfflineBotAPI", "OfflineRequest"]
 
@@ -40,6 +42,10 @@ class OfflineBotAPI(FileAndGroupMethods):
         self._message_ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._thread_ids = itertools.count(100)
+        self._query_ids = itertools.count(1)
+        self.budget = TelegramBudget(now)  # 429 past Telegram's flood limits
+        self.callbacks_issued: dict[str, float] = {}  # query id -> when the button was pressed
+        self.expired_callbacks = 0
 
     # -- state helpers used by tests, `chat` and benchmarks -------------------------------
     def chat(self, chat_id: int, **kwargs: Any) -> ChatLog:
@@ -56,6 +62,12 @@ class OfflineBotAPI(FileAndGroupMethods):
 
     def next_update_id(self) -> int:
         return next(self._update_ids)
+
+    def press_button(self) -> str:
+        """A new callback query id; the 15-second answer window starts now."""
+        query_id = str(next(self._query_ids))
+        self.callbacks_issued[query_id] = self.now()
+        return query_id
 
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[dict[str, Any]]:
         """Parameters of the calls made so far, optionally only one method and one chat."""
@@ -86,7 +98,12 @@ class OfflineBotAPI(FileAndGroupMethods):
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             raise ApiError(404, "Not Found: method not found")
+        counted = method in SEND_METHODS and params.get("chat_id") is not None
+        if counted:
+            self.budget.check(int(params["chat_id"]))
         result = handler(params)
+        if counted:
+            self.budget.spend(int(params["chat_id"]))
         self.results[index] = result
         for listener in self.on_send:
             listener(method, params)
@@ -193,6 +210,13 @@ class OfflineBotAPI(FileAndGroupMethods):
         del log.messages[message_id]
 
     def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:
+        pressed = self.callbacks_issued.pop(str(params.get("callback_query_id")), None)
+        if pressed is not None and self.now() - pressed > CALLBACK_ANSWER_SECONDS:
+            self.expired_callbacks += 1
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
         if len(str(params.get("text") or "")) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +35,6 @@ class UpdateFactory:
 
     def __init__(self, api: OfflineBotAPI, bot: Bot) -> None:
         self.api, self.bot = api, bot
-        self._callback_ids = itertools.count(1)
 
     def _chat(self, person: Person, chat_id: int | None) -> dict[str, Any]:
         if chat_id is None or chat_id == person.id:
@@ -123,8 +121,9 @@ class UpdateFactory:
             with_keyboard = [m for m in log.messages.values() if m.get("reply_markup")]
             message_id = with_keyboard[-1]["message_id"] if with_keyboard else None
         message = log.messages.get(message_id) if message_id is not None else None
+        query_id = self.api.press_button()
         query: dict[str, Any] = {
-            "id": str(next(self._callback_ids)),
+            "id": query_id,
             "from": person.as_json(),
             "chat_instance": str(chat["id"]),
             "data": data,

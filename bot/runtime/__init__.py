@@ -1,0 +1,1 @@
+"""How updates enter and sends leave: ordering, the durable inbox, the send budget."""
