@@ -28,6 +28,7 @@ class Transcript:
         self.buttons: list[tuple[str, str, int]] = []  # (label, data, message id)
         self.officer_buttons: list[tuple[str, str, int]] = []
         self.last_thread: int | None = None
+        self.closed = False
         api.on_send.append(self._on_call)
 
     def _on_call(self, method: str, params: dict[str, Any]) -> None:
@@ -82,9 +83,14 @@ class Transcript:
             self._print(prefix, "  ".join(labels))
 
     def _print(self, prefix: str, body: str) -> None:
-        for line in body.splitlines() or [""]:
-            self.out.write(f"{prefix}{line}\n")
-        self.out.flush()
+        if self.closed:
+            return
+        try:
+            for line in body.splitlines() or [""]:
+                self.out.write(f"{prefix}{line}\n")
+            self.out.flush()
+        except BrokenPipeError:  # the reader went away (`| head`): stop after this update
+            self.closed = True
 
 
 async def run_chat(settings: Settings, locale: str, stdin: TextIO, out: TextIO) -> int:
@@ -129,6 +135,8 @@ async def run_chat(settings: Settings, locale: str, stdin: TextIO, out: TextIO) 
             await deliver(app, update)
             if app.services.dispatcher is not None:  # show the officers' side in order
                 await app.services.dispatcher.settle()
+            if transcript.closed:
+                raise BrokenPipeError
     return 0
 
 
