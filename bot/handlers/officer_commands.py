@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, filters
@@ -16,6 +14,7 @@ from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card, officers_t
 from bot.queue.jobs import day_range
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
+from bot.storage.reports import rows_to_csv
 from bot.ui.commands import N_, CommandRegistry
 
 QUEUE_PAGE = 25
@@ -138,11 +137,7 @@ async def export(update: Update, context: KawanContext) -> None:
     repos = context.services.repos
     assert repos is not None
     rows = await repos.reports.export_rows(*day_range(start, end), redact=True)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["ref"])
-    writer.writeheader()
-    writer.writerows(rows)
-    document = InputFile(buffer.getvalue().encode(), filename=f"kawan-{start}-{end}.csv")
+    document = InputFile(rows_to_csv(rows).encode(), filename=f"kawan-{start}-{end}.csv")
     caption = t("%(n)s cases, %(start)s to %(end)s (redacted)", n=len(rows), start=start, end=end)
     await context.bot.send_document(
         update.effective_chat.id, document, caption=caption,

@@ -20,9 +20,6 @@ from bot.storage.models import NewOutbox
 
 log = logging.getLogger(__name__)
 
-DELETE_WINDOW = dt.timedelta(hours=48)
-OUTBOX_KEPT = dt.timedelta(days=30)
-
 
 def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00, the day after end 00:00) in UTC: an inclusive range of days."""
@@ -110,15 +107,11 @@ async def forget_expired_drafts(context: KawanContext) -> int:
 
 
 async def daily_retention(context: KawanContext) -> int:
-    """Erase personal data of cases closed more than RETENTION_DAYS ago; drop stale message ids."""
+    """Job: the retention purge (Repositories.purge_expired), as `python -m bot purge` runs it."""
     repos = context.services.repos
     if repos is None:
         return 0
-    now = dt.datetime.now(dt.UTC)
-    cutoff = now - dt.timedelta(days=context.services.settings.retention_days)
-    purged: int = await repos.privacy.purge_closed_before(cutoff)
-    await repos.users.forget_inactive(cutoff)
-    await repos.messages.forget_older_than(now - DELETE_WINDOW)
-    await repos.outbox.prune_delivered(now - OUTBOX_KEPT)  # the audit lives in case_events
+    retention_days = context.services.settings.retention_days
+    purged = await repos.purge_expired(retention_days, dt.datetime.now(dt.UTC))
     log.info("retention: %s case(s) purged", purged)
     return purged
