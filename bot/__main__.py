@@ -24,8 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     command("run", "Run the bot", "Long polling, or a webhook when WEBHOOK_URL is set.")
     chat = command(
         "chat", "Try the bot offline in this terminal",
-        "Reads stdin to EOF: N presses button N, /cmd is a command, @N presses an officers' button, "
-        "@officers TEXT answers in the latest case topic.",
+        "Reads stdin to EOF: N presses button N, /cmd is a command, @N presses an officers' "
+        "button, @officers TEXT answers in the latest case topic.",
     )  # fmt: skip
     chat.add_argument("--locale", choices=("id", "en"), default="id", help="the user's language")
     check = command(

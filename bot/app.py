@@ -37,7 +37,9 @@ from bot.offers.check import OfferChecker
 from bot.queue import jobs
 from bot.queue.auth import OfficerAuth
 from bot.queue.dispatcher import Dispatcher
+from bot.storage.db import Database
 from bot.storage.persistence import SqlitePersistence
+from bot.storage.repos import Repositories
 from bot.tracking import TrackingBot
 from bot.transport.offline import OfflineBotAPI, OfflineRequest
 from bot.ui.commands import CommandRegistry, publish_commands
@@ -70,6 +72,35 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+class StoredApplication(KawanApplication):
+    """The Application with its storage: opened before PTB loads persisted state, closed after."""
+
+    __slots__ = ()
+
+    async def initialize(self) -> None:
+        # Storage first: initialize() loads the persisted conversations from it.
+        await open_storage(self.services)
+        await super().initialize()
+
+    async def shutdown(self) -> None:
+        await super().shutdown()  # flushes persistence into storage, so close storage after
+        await close_storage(self.services)
+
+
+async def open_storage(services: Services) -> None:
+    """Open the database (migrations run) and build the repositories, once."""
+    if services.storage is None:
+        db = await Database.open(services.settings.database_path)
+        services.storage = Repositories.build(db)
+
+
+async def close_storage(services: Services) -> None:
+    """Close the database; services.repos refuses from now on."""
+    storage, services.storage = services.storage, None
+    if storage is not None:
+        await storage.db.close()
+
+
 def build_services(settings: Settings) -> Services:
     """Load content and catalogs once; everything read-only the handlers share."""
     content_dir: Path = settings.content_dir or default_content_dir()
@@ -97,7 +128,7 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
-    persistence = SqlitePersistence(lambda: services.db)
+    persistence = SqlitePersistence(lambda: services.storage.db if services.storage else None)
     if api is not None:
         bot = TrackingBot(
             OFFLINE_TOKEN, base_url=settings.base_url, request=OfflineRequest(api),
@@ -112,7 +143,7 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
         )  # fmt: skip
     builder: Any = (
         ApplicationBuilder()
-        .application_class(KawanApplication)
+        .application_class(StoredApplication)
         .context_types(ContextTypes(context=KawanContext))
         .bot(bot)
         .persistence(persistence)
@@ -122,10 +153,11 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
     )
     app: KawanApplication = builder.build()
     app.services = services
+    services.auth = OfficerAuth(bot, settings.officers_chat_id, settings.officer_ids)
 
     async def note_sent(chat_id: int, message_id: int) -> None:
-        if services.repos is not None:
-            await services.repos.messages.record(chat_id, message_id, "out")
+        if services.storage is not None:
+            await services.storage.messages.record(chat_id, message_id, "out")
 
     bot.note_private_messages(note_sent)
     _register_features(app, services.commands)
@@ -156,10 +188,10 @@ async def start_services(app: Any) -> None:
     services: Services = app.services
     settings = services.settings
     await publish_commands(app.bot, services.commands, services.catalogs, settings.officers_chat_id)
-    services.extras["auth"] = OfficerAuth(app.bot, settings.officers_chat_id, settings.officer_ids)
     if settings.officers_chat_id is not None and services.dispatcher is None:
-        services.dispatcher = Dispatcher(services, app.bot)
-        services.dispatcher.start()
+        dispatcher = Dispatcher(services, app.bot)
+        dispatcher.start()
+        services.dispatcher = dispatcher
     if app.job_queue is not None:
         jobs.schedule(app.job_queue, settings)
     # Content, indexes and catalogs live for the whole run: keep them out of GC's full passes.

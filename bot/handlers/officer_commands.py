@@ -10,7 +10,7 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, show
-from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card, officers_translator
+from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card
 from bot.queue.jobs import day_range
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
@@ -32,7 +32,7 @@ async def queue(update: Update, context: KawanContext) -> None:
         return
     repos = context.services.repos
     assert repos is not None
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     cases = await repos.cases.open_queue(limit=QUEUE_PAGE)
     total = await repos.cases.count_open()
     text = context.services.renderer.render(
@@ -48,7 +48,7 @@ async def case_details(update: Update, context: KawanContext) -> None:
     """/kasus KWN-XXXXXX: the card, its history, and its buttons."""
     if not await is_authorised(update, context):
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     case = await _case_from_args(context)
     if case is None:
         await show(update, context, Screen(t("Usage: /kasus KWN-XXXXXX (case not found).")))
@@ -66,7 +66,7 @@ async def note(update: Update, context: KawanContext) -> None:
     """/catatan text (in a case topic or as a reply), or /catatan KWN-… text: an internal note."""
     if not await is_authorised(update, context) or update.effective_message is None:
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     args = list(context.args or [])
     case = await case_of_message(context, update.effective_message)
     if case is None and args:
@@ -105,7 +105,7 @@ async def statistics(update: Update, context: KawanContext) -> None:
     repos = context.services.repos
     assert repos is not None
     stats = await repos.reports.stats(until - dt.timedelta(days=days), until)
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     text = context.services.renderer.render(
         "stats.html.j2", t, stats=stats, days=days,
         statuses={k: t(v) for k, v in STATUS_LABELS.items()},
@@ -118,7 +118,7 @@ async def export(update: Update, context: KawanContext) -> None:
     """/ekspor [YYYY-MM-DD] [YYYY-MM-DD]: a redacted CSV of cases in the range."""
     if not await is_authorised(update, context) or update.effective_chat is None:
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     today = dt.datetime.now(dt.UTC).date()
     try:
         start = (
@@ -160,7 +160,7 @@ async def unblock(update: Update, context: KawanContext) -> None:
 async def _set_block(update: Update, context: KawanContext, *, blocked: bool) -> None:
     if not await is_authorised(update, context) or update.effective_user is None:
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     case = await _case_from_args(context)
     if case is None or case.user_id is None:
         await show(
@@ -190,7 +190,7 @@ async def group_id(update: Update, context: KawanContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    t = context.services.catalogs.get(context.services.settings.default_locale)
+    t = context.services.officers_t
     await show(update, context, Screen(t("This group's id: <code>%(id)s</code>", id=chat.id)))
 
 

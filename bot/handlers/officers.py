@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
-from bot.queue.cards import REFERRALS, case_card, officers_translator
+from bot.queue.cards import REFERRALS, case_card
 from bot.storage.models import Case, NewOutbox
 from bot.ui.commands import CommandRegistry
 
@@ -25,7 +25,7 @@ _CALLBACK = re.compile(
 async def is_authorised(update: Update, context: KawanContext) -> bool:
     """True for officers; anyone else gets a neutral refusal and a log line (ids only)."""
     user = update.effective_user
-    auth = context.services.extras.get("auth")
+    auth = context.services.auth
     chat = update.effective_chat
     in_group = chat is not None and chat.id == context.services.settings.officers_chat_id
     if user is not None and in_group and auth is not None and await auth.is_officer(user.id):
@@ -67,7 +67,7 @@ async def on_case_button(update: Update, context: KawanContext) -> None:
         await answer_query(update, context.t("This case no longer exists."))
         return
     action, officer_id = match.group(1), update.effective_user.id
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     if action in ("card", "open"):
         await answer_query(update)
         await refresh_card(update, context, case)
@@ -174,7 +174,7 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
         return  # ordinary talk among officers
     if not await is_authorised(update, context):
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     text = message.text or message.caption or ""
     repos = context.services.repos
     assert repos is not None

@@ -12,7 +12,6 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
-from bot.queue.cards import officers_translator
 from bot.storage.models import NewOutbox
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.render import split_html
@@ -119,7 +118,7 @@ async def on_erase_confirmed(update: Update, context: KawanContext) -> None:
         context.user_data.clear()  # half-filled requests (also deleted from storage)
     group = context.services.settings.officers_chat_id
     if group is not None:
-        ot = officers_translator(context.services)
+        ot = context.services.officers_t
         for case in open_cases:
             text = ot(
                 "🗑 %(ref)s: the citizen erased their data and withdrew consent. "

@@ -14,8 +14,7 @@ from telegram.ext import JobQueue
 
 from bot.config import Settings
 from bot.context import KawanContext, Services
-from bot.handlers.intake_views import expire_draft
-from bot.queue.cards import officers_translator
+from bot.intake.expiry import expire_draft
 from bot.storage.models import NewOutbox
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None
         return 0
     now = now or dt.datetime.now(dt.UTC)
     every = dt.timedelta(minutes=services.settings.unclaimed_reminder_minutes)
-    t = officers_translator(services)
+    t = services.officers_t
     sent = 0
     for case in await repos.cases.unclaimed(now - every, limit=50):
         last = await repos.cases.latest_event(case.id, ("reminder",))
