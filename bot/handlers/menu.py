@@ -130,8 +130,7 @@ async def on_language_button(update: Update, context: KawanContext) -> None:
     if locale not in ("id", "en") or update.effective_user is None:
         await answer_query(update)
         return
-    if services.repos is not None:
-        await services.repos.users.set_locale(update.effective_user.id, locale)
+    await services.repos.users.set_locale(update.effective_user.id, locale)
     context.t = services.catalogs.get(locale)
     await answer_query(update, context.t("Language saved."))
     await show(update, context, home_screen(context.t, context))

@@ -23,7 +23,7 @@ QUEUE_PAGE = 25
 async def _case_from_args(context: KawanContext) -> Case | None:
     ref = normalise_ref(context.args[0]) if context.args else None
     repos = context.services.repos
-    return await repos.cases.get_by_ref(ref) if (ref and repos) else None
+    return await repos.cases.get_by_ref(ref) if ref else None
 
 
 async def queue(update: Update, context: KawanContext) -> None:
@@ -31,7 +31,6 @@ async def queue(update: Update, context: KawanContext) -> None:
     if not await is_authorised(update, context):
         return
     repos = context.services.repos
-    assert repos is not None
     t = context.services.officers_t
     cases = await repos.cases.open_queue(limit=QUEUE_PAGE)
     total = await repos.cases.count_open()
@@ -54,7 +53,6 @@ async def case_details(update: Update, context: KawanContext) -> None:
         await show(update, context, Screen(t("Usage: /kasus KWN-XXXXXX (case not found).")))
         return
     repos = context.services.repos
-    assert repos is not None
     events = await repos.cases.events(case.id)
     media = await repos.cases.media(case.id)
     card = case_card(context.services, case, media_count=len(media))
@@ -85,7 +83,6 @@ async def note(update: Update, context: KawanContext) -> None:
         )
         return
     repos = context.services.repos
-    assert repos is not None
     await repos.cases.add_event(
         case.id,
         actor="officer",
@@ -103,7 +100,6 @@ async def statistics(update: Update, context: KawanContext) -> None:
     days = int(context.args[0]) if context.args and context.args[0].isdigit() else 30
     until = dt.datetime.now(dt.UTC)
     repos = context.services.repos
-    assert repos is not None
     stats = await repos.reports.stats(until - dt.timedelta(days=days), until)
     t = context.services.officers_t
     text = context.services.renderer.render(
@@ -135,7 +131,6 @@ async def export(update: Update, context: KawanContext) -> None:
         await show(update, context, Screen(t("Usage: /ekspor 2026-01-01 2026-01-31")))
         return
     repos = context.services.repos
-    assert repos is not None
     rows = await repos.reports.export_rows(*day_range(start, end), redact=True)
     document = InputFile(rows_to_csv(rows).encode(), filename=f"kawan-{start}-{end}.csv")
     caption = t("%(n)s cases, %(start)s to %(end)s (redacted)", n=len(rows), start=start, end=end)
@@ -170,7 +165,6 @@ async def _set_block(update: Update, context: KawanContext, *, blocked: bool) ->
         )
         return
     repos = context.services.repos
-    assert repos is not None
     officer = update.effective_user.id
     if blocked:
         await repos.users.block(case.user_id, officer)

@@ -40,7 +40,7 @@ async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None
     """Re-announce cases nobody claimed within UNCLAIMED_REMINDER_MINUTES; returns how many."""
     services = context.services
     repos, group = services.repos, services.settings.officers_chat_id
-    if repos is None or group is None:
+    if group is None:
         return 0
     now = now or dt.datetime.now(dt.UTC)
     every = dt.timedelta(minutes=services.settings.unclaimed_reminder_minutes)
@@ -76,8 +76,6 @@ async def auto_delete(context: KawanContext) -> int:
 async def delete_due(services: Services, bot: Bot, now: dt.datetime) -> int:
     """Delete (both sides) the messages due for auto-delete at `now`; returns how many."""
     repos = services.repos
-    if repos is None:
-        return 0
     due = await repos.messages.due_for_autodelete(now=now, limit=500)
     by_chat: dict[int, list[int]] = defaultdict(list)
     for message in due:
@@ -108,8 +106,6 @@ async def forget_expired_drafts(context: KawanContext) -> int:
 async def daily_retention(context: KawanContext) -> int:
     """Job: the retention purge (Repositories.purge_expired), as `python -m bot purge` runs it."""
     repos = context.services.repos
-    if repos is None:
-        return 0
     retention_days = context.services.settings.retention_days
     purged = await repos.purge_expired(retention_days, dt.datetime.now(dt.UTC))
     log.info("retention: %s case(s) purged", purged)
