@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import LOCALES, Settings, SettingsError, load_settings
 
 _JSON_HELP = "print JSON instead of text"
 
@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         "Reads stdin to EOF: N presses button N, /cmd is a command, @N presses an officers' "
         "button, @officers TEXT answers in the latest case topic.",
     )  # fmt: skip
-    chat.add_argument("--locale", choices=("id", "en"), default="id", help="the user's language")
+    chat.add_argument("--locale", choices=LOCALES, default=LOCALES[0], help="the user's language")
     check = command(
         "check-content", "Validate content/ and locales/",
         "Prints 'file: problem' lines and exits 1 on errors. --json prints "
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         '"score"}]}.',
     )  # fmt: skip
     ask.add_argument("text", nargs="+", help="the question, as a user would write it")
-    ask.add_argument("--locale", choices=("id", "en", "auto"), default="auto", help="language")
+    ask.add_argument("--locale", choices=(*LOCALES, "auto"), default="auto", help="language")
     ask.add_argument("--json", action="store_true", help=_JSON_HELP)
     export = command(
         "export", "Officers' CSV export of the cases created in a period",

@@ -9,12 +9,12 @@ from collections import defaultdict
 from typing import Any
 
 from telegram import Bot
-from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot.config import Settings
 from bot.context import KawanContext, Services
 from bot.intake.expiry import expire_draft
+from bot.queue.wipe import delete_messages
 from bot.storage.models import NewOutbox
 
 log = logging.getLogger(__name__)
@@ -81,13 +81,7 @@ async def delete_due(services: Services, bot: Bot, now: dt.datetime) -> int:
     for message in due:
         by_chat[message.chat_id].append(message.message_id)
     for chat_id, ids in by_chat.items():
-        for start in range(0, len(ids), 100):  # deleteMessages takes at most 100 ids
-            chunk = ids[start : start + 100]
-            try:
-                await bot.delete_messages(chat_id, chunk)
-            except TelegramError as exc:
-                log.info("auto-delete in one chat failed (%s)", type(exc).__name__)
-            await repos.messages.forget(chat_id, chunk)
+        await delete_messages(bot, repos, chat_id, ids)
     return len(due)
 
 
