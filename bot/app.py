@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import logging
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defau
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.content import default_content_dir, load_content
+from bot.content import Content, default_content_dir, load_content
 from bot.context import KawanApplication, KawanContext, Services
 from bot.handlers import (
     citizen,
@@ -46,7 +48,7 @@ from bot.ui.commands import CommandRegistry, publish_commands
 from bot.ui.i18n import Catalogs, default_locales_dir
 from bot.ui.render import Renderer
 from bot.understanding.danger import DangerDetector
-from bot.understanding.estimates import load_fine_rate
+from bot.understanding.estimates import FineRate, load_fine_rate
 from bot.understanding.search import QuestionIndex
 
 log = logging.getLogger(__name__)
@@ -101,22 +103,53 @@ async def close_storage(services: Services) -> None:
         await storage.db.close()
 
 
-def build_services(settings: Settings) -> Services:
-    """Load content and catalogs once; everything read-only the handlers share."""
-    content_dir: Path = settings.content_dir or default_content_dir()
+@dataclass(frozen=True)
+class ReadOnlyServices:
+    """What depends only on content/ and locales/: loaded once, shared by every Services."""
+
+    content: Content
+    catalogs: Catalogs
+    renderer: Renderer
+    search: QuestionIndex
+    danger: DangerDetector
+    offers: OfferChecker
+    fine_rate: FineRate
+
+
+@functools.lru_cache(maxsize=4)
+def load_read_only(content_dir: Path, locales_dir: Path, default_locale: str) -> ReadOnlyServices:
+    """Content, catalogs, templates, index and detectors, built once per content directory.
+
+    A running bot builds them once anyway; tests, benchmarks and the tour build many
+    Applications over the same content, and this is the slow part (about 2 s).
+    """
     content = load_content(content_dir)
-    catalogs = Catalogs.load(default_locales_dir(), settings.default_locale)
-    renderer = Renderer(content.root / "templates", catalogs)
-    return Services(
-        settings=settings,
+    catalogs = Catalogs.load(locales_dir, default_locale)
+    return ReadOnlyServices(
         content=content,
         catalogs=catalogs,
-        renderer=renderer,
-        commands=CommandRegistry(),
+        renderer=Renderer(content.root / "templates", catalogs),
         search=QuestionIndex.build(content),  # built once here, never per question
         danger=DangerDetector.load(content_dir),
         offers=OfferChecker.load(content_dir),
         fine_rate=load_fine_rate(content_dir),
+    )
+
+
+def build_services(settings: Settings) -> Services:
+    """The services of one Application: shared read-only parts, fresh per-run state."""
+    content_dir: Path = (settings.content_dir or default_content_dir()).resolve()
+    shared = load_read_only(content_dir, default_locales_dir().resolve(), settings.default_locale)
+    return Services(
+        settings=settings,
+        content=shared.content,
+        catalogs=shared.catalogs,
+        renderer=shared.renderer,
+        commands=CommandRegistry(),
+        search=shared.search,
+        danger=shared.danger,
+        offers=shared.offers,
+        fine_rate=shared.fine_rate,
     )
 
 
