@@ -41,14 +41,55 @@ async def _warm_up(app: Any, api: Any) -> None:
     await officer.send("/antrian")
 
 
+async def _people(database: Path, people: int) -> dict[str, Any]:
+    """RSS after `people` distinct people each sent a few updates (PTB's per-user data, caches).
+
+    Telegram's budget is lifted (this measures memory, not waiting); 200 updates in flight.
+    """
+    from benchmarks.common import kawan_app, lift_telegram_limits, officers_api, rss_mb
+    from benchmarks.scripts import QUESTIONS
+    from bot.app import running
+    from bot.transport.driver import deliver
+    from bot.transport.updates import Person, UpdateFactory
+
+    api = officers_api()
+    app = kawan_app(database, api)
+    async with running(app):
+        lift_telegram_limits(app, api)
+        factory = UpdateFactory(api, app.bot)
+        await _warm_up(app, api)
+        gc.collect()
+        before = rss_mb()
+        in_flight: list[Any] = []
+        for n in range(people):
+            who = Person(id=60_000_000 + n, first_name="Warga")
+            for text in ("/start", QUESTIONS[n % len(QUESTIONS)]):
+                in_flight.append(deliver(app, factory.message(who, text)))
+            if len(in_flight) >= 200:
+                await asyncio.gather(*in_flight)
+                in_flight.clear()
+                api.calls.clear()  # the fake Telegram's memory, not the bot's
+                api.results.clear()
+                api.chats = {k: v for k, v in api.chats.items() if k < 0}
+        await asyncio.gather(*in_flight)
+        api.chats = {k: v for k, v in api.chats.items() if k < 0}
+        api.calls.clear()
+        api.results.clear()
+        gc.collect()
+        return {"mode": "people", "people": people, "before": before, "after": rss_mb()}
+
+
 async def _child(mode: str, database: Path, cases: int, reps: int) -> dict[str, Any]:
     from benchmarks.common import quiet_logging, rss_mb
 
     quiet_logging()
+    if mode == "people":
+        return await _people(database, cases)
     imported = time.time()
     from benchmarks.common import kawan_app, officers_api
     from benchmarks.queries import scale_queries
     from bot.app import running
+    from bot.transport.driver import deliver
     from bot.transport.updates import Person, UpdateFactory
 
     result: dict[str, Any] = {"mode": mode}
@@ -59,7 +100,7 @@ async def _child(mode: str, database: Path, cases: int, reps: int) -> dict[str, 
     app = kawan_app(database, api)
     async with running(app):
         first = UpdateFactory(api, app.bot).message(Person(id=7_000_000), "/start")
-        await app.process_update(first)
+        await deliver(app, first)
         handled = time.time()
         result["startup"] = {
             "imports_s": round(imported - SPAWNED_AT, 3),
@@ -122,12 +163,14 @@ def run_child(mode: str, database: Path, cases: int = 0, reps: int = 0) -> dict[
     return result
 
 
-def footprint(cases: int, reps: int) -> dict[str, Any]:
-    """Idle on an empty database, then the same on `cases` cases; RSS, start-up, queries."""
+def footprint(cases: int, reps: int, people: int = 0) -> dict[str, Any]:
+    """Idle on an empty database, then the same on `cases` cases; RSS, start-up, queries;
+    then RSS after `people` distinct people."""
     with tempfile.TemporaryDirectory(prefix="kawan-scale-") as tmp:
         idle = run_child("idle", Path(tmp) / "empty.sqlite3", reps=reps)
         seeded = run_child("seed", Path(tmp) / "full.sqlite3", cases=cases)
         loaded = run_child("loaded", Path(tmp) / "full.sqlite3", reps=reps)
+        crowd = run_child("people", Path(tmp) / "people.sqlite3", cases=people) if people else None
     growth = loaded["after_queries"]["rss_mb"] - idle["after_queries"]["rss_mb"]
     return {
         "cases": cases,
@@ -139,13 +182,14 @@ def footprint(cases: int, reps: int) -> dict[str, Any]:
         "rss_loaded_mb": loaded["after_queries"]["rss_mb"],
         "rss_growth_mb": round(growth, 1),
         "bytes_per_case": seeded["bytes_per_case"],
+        "people": crowd,
     }
 
 
 def main() -> None:
     """Child entry point."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", choices=("idle", "seed", "loaded"), required=True)
+    parser.add_argument("--mode", choices=("idle", "seed", "loaded", "people"), required=True)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--cases", type=int, default=0)
     parser.add_argument("--reps", type=int, default=50)

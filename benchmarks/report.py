@@ -38,6 +38,15 @@ def _throughput_rows(t: dict[str, Any]) -> list[Row]:
     ]  # fmt: skip
 
 
+def _people_rows(p: dict[str, Any] | None) -> list[Row]:
+    if not p:
+        return []
+    rss = p["after"]["rss_mb"]
+    return [(f"RSS after {p['people']:,} distinct people sent 2 updates each (fresh process)",
+             f"{rss:.1f} MB (+{rss - p['before']['rss_mb']:.1f} MB)", "< 200 MB",
+             _mark(rss < 200))]  # fmt: skip
+
+
 def _footprint_rows(f: dict[str, Any]) -> list[Row]:
     start = f["idle"]["startup"]
     cases = f"{f['cases']:,}"
@@ -49,6 +58,7 @@ def _footprint_rows(f: dict[str, Any]) -> list[Row]:
          _mark(f["rss_growth_mb"] <= 50)),
         (f"Database bytes per case (events, outbox, links, indexes; {cases} cases)",
          f"{f['bytes_per_case']:,} B ({f['seed']['db_bytes'] / 1e6:.0f} MB)", "", ""),
+        *_people_rows(f.get("people")),
         ("Start-up to first handled /start: new process / build_application → handled",
          f"{start['process_to_first_update_s']:.2f} s / {start['build_to_first_update_s']:.2f} s",
          "", ""),

@@ -43,11 +43,12 @@ class Sizes:
     scale_cases: int
     query_reps: int
     live_seconds: float
+    people: int
 
 
-FULL = Sizes(10_000, 1000, 5000, 300, 100_000, 300, 60)
-QUICK = Sizes(1500, 200, 1000, 40, 20_000, 50, 15)
-TINY = Sizes(150, 30, 60, 4, 500, 5, 3)  # the smoke test: shape, not speed
+FULL = Sizes(10_000, 1000, 5000, 300, 100_000, 300, 60, 50_000)
+QUICK = Sizes(1500, 200, 1000, 40, 20_000, 50, 15, 5_000)
+TINY = Sizes(150, 30, 60, 4, 500, 5, 3, 100)  # the smoke test: shape, not speed
 
 
 def run(sizes: Sizes, only: tuple[str, ...] = SECTIONS, seed: int = 7) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def run(sizes: Sizes, only: tuple[str, ...] = SECTIONS, seed: int = 7) -> dict[s
     if "live" in only:
         result["live"] = asyncio.run(live_surge(sizes.live_seconds, seed))
     if "footprint" in only:
-        result["footprint"] = footprint(sizes.scale_cases, sizes.query_reps)
+        result["footprint"] = footprint(sizes.scale_cases, sizes.query_reps, sizes.people)
     result["duration_s"] = round(time.perf_counter() - started, 1)
     return result
 

@@ -9,28 +9,60 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import LOCALES, Settings, SettingsError, load_settings
+
+_JSON_HELP = "print JSON instead of text"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Kawan, the help line bot.")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (long polling, or webhook when WEBHOOK_URL is set)")
-    chat = sub.add_parser("chat", help="try the bot offline in this terminal (reads stdin to EOF)")
-    chat.add_argument("--locale", choices=("id", "en"), default="id")
-    check = sub.add_parser("check-content", help="validate content/ and locales/")
-    check.add_argument("--json", action="store_true")
-    sub.add_parser("check-offer", help="job-offer text on stdin -> JSON risk and red flags")
-    ask = sub.add_parser("ask", help="a question -> JSON urgent flag and best guides")
-    ask.add_argument("text", nargs="+")
-    ask.add_argument("--locale", choices=("id", "en", "auto"), default="auto")
-    export = sub.add_parser("export", help="officers' CSV export of cases (redacted by default)")
+
+    def command(name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+        # `summary` is the line in `python -m bot --help`; `python -m bot NAME --help` adds details.
+        return sub.add_parser(name, help=summary, description=f"{summary}. {details}".strip())
+
+    command("run", "Run the bot", "Long polling, or a webhook when WEBHOOK_URL is set.")
+    chat = command(
+        "chat", "Try the bot offline in this terminal",
+        "Reads stdin to EOF: N presses button N, /cmd is a command, @N presses an officers' "
+        "button, @officers TEXT answers in the latest case topic.",
+    )  # fmt: skip
+    chat.add_argument("--locale", choices=LOCALES, default=LOCALES[0], help="the user's language")
+    check = command(
+        "check-content", "Validate content/ and locales/",
+        "Prints 'file: problem' lines and exits 1 on errors. --json prints "
+        '{"ok", "problems": [{"file", "problem", "error"}]}.',
+    )  # fmt: skip
+    check.add_argument("--json", action="store_true", help=_JSON_HELP)
+    offer = command(
+        "check-offer", "Job-offer text on stdin: its risk and red flags",
+        '--json prints {"risk": "high|medium|low", "score": 0..1, "flags": [{"id", "title"}]}.',
+    )  # fmt: skip
+    offer.add_argument("--json", action="store_true", help=_JSON_HELP)
+    ask = command(
+        "ask", "A question: whether it shows danger, and the guides that answer it",
+        'At most 3, best first. --json prints {"urgent": bool, "answers": [{"id", "topic", '
+        '"score"}]}.',
+    )  # fmt: skip
+    ask.add_argument("text", nargs="+", help="the question, as a user would write it")
+    ask.add_argument("--locale", choices=(*LOCALES, "auto"), default="auto", help="language")
+    ask.add_argument("--json", action="store_true", help=_JSON_HELP)
+    export = command(
+        "export", "Officers' CSV export of the cases created in a period",
+        "Phone numbers in free text are masked unless --no-redact.",
+    )  # fmt: skip
     export.add_argument("--since", help="YYYY-MM-DD (default: 30 days ago)")
     export.add_argument("--until", help="YYYY-MM-DD (default: today)")
-    export.add_argument("--no-redact", dest="redact", action="store_false")
+    export.add_argument("--no-redact", dest="redact", action="store_false", help="keep numbers")
     export.add_argument("--output", "-o", help="file to write (default: stdout)")
-    purge = sub.add_parser("purge", help="erase personal data of cases closed > RETENTION_DAYS ago")
-    purge.add_argument("--json", action="store_true")
+    purge = command(
+        "purge", "The daily retention purge, run now",
+        "Erases personal data of cases closed more than RETENTION_DAYS ago, forgets users "
+        "inactive that long, drops message ids past Telegram's 48-hour delete window and old "
+        "delivered outbox rows.",
+    )  # fmt: skip
+    purge.add_argument("--json", action="store_true", help=_JSON_HELP)
     return parser
 
 
@@ -62,9 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import bot.cli.tools as cli_tools
 
     if command == "check-offer":
-        return cli_tools.check_offer(settings, sys.stdin.read())
+        return cli_tools.check_offer(settings, sys.stdin.read(), args.json)
     if command == "ask":
-        return cli_tools.ask(settings, " ".join(args.text), args.locale)
+        return cli_tools.ask(settings, " ".join(args.text), args.locale, args.json)
     if command == "export":
         return cli_tools.export(settings, args.since, args.until, args.redact, args.output)
     if command == "purge":

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
-from bot.content import default_content_dir, load_content
+from bot.content import Content, default_content_dir, load_content
 from bot.context import KawanApplication, KawanContext, Services
 from bot.handlers import (
     citizen,
@@ -40,14 +42,17 @@ from bot.queue.dispatcher import Dispatcher
 from bot.runtime.inbox import DurableUpdateQueue
 from bot.runtime.ordering import OrderedUpdateProcessor
 from bot.runtime.ratelimit import KawanRateLimiter
+from bot.storage.db import Database
+from bot.storage.inbox import InboxRepository
 from bot.storage.persistence import SqlitePersistence
+from bot.storage.repos import Repositories
 from bot.tracking import TrackingBot
 from bot.transport.offline import OfflineBotAPI, OfflineRequest
 from bot.ui.commands import CommandRegistry, publish_commands
 from bot.ui.i18n import Catalogs, default_locales_dir
 from bot.ui.render import Renderer
 from bot.understanding.danger import DangerDetector
-from bot.understanding.estimates import load_fine_rate
+from bot.understanding.estimates import FineRate, load_fine_rate
 from bot.understanding.search import QuestionIndex
 
 log = logging.getLogger(__name__)
@@ -73,22 +78,86 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def build_services(settings: Settings) -> Services:
-    """Load content and catalogs once; everything read-only the handlers share."""
-    content_dir: Path = settings.content_dir or default_content_dir()
+class StoredApplication(KawanApplication):
+    """The Application with its storage: opened before PTB loads persisted state, closed after."""
+
+    __slots__ = ()
+
+    async def initialize(self) -> None:
+        # Storage first: initialize() loads the persisted conversations from it.
+        await open_storage(self.services)
+        queue = self.update_queue
+        assert isinstance(queue, DurableUpdateQueue)
+        queue.inbox = InboxRepository(self.services.repos.db)
+        await super().initialize()
+        await queue.replay(self.bot)  # what a killed run received but had not finished
+
+    async def shutdown(self) -> None:
+        await super().shutdown()  # flushes persistence into storage, so close storage after
+        await close_storage(self.services)
+
+
+async def open_storage(services: Services) -> None:
+    """Open the database (migrations run) and build the repositories, once."""
+    if services.storage is None:
+        db = await Database.open(services.settings.database_path)
+        services.storage = Repositories.build(db)
+
+
+async def close_storage(services: Services) -> None:
+    """Close the database; services.repos refuses from now on."""
+    storage, services.storage = services.storage, None
+    if storage is not None:
+        await storage.db.close()
+
+
+@dataclass(frozen=True)
+class ReadOnlyServices:
+    """What depends only on content/ and locales/: loaded once, shared by every Services."""
+
+    content: Content
+    catalogs: Catalogs
+    renderer: Renderer
+    search: QuestionIndex
+    danger: DangerDetector
+    offers: OfferChecker
+    fine_rate: FineRate
+
+
+@functools.lru_cache(maxsize=4)
+def load_read_only(content_dir: Path, locales_dir: Path, default_locale: str) -> ReadOnlyServices:
+    """Content, catalogs, templates, index and detectors, built once per content directory.
+
+    A running bot builds them once anyway; tests, benchmarks and the tour build many
+    Applications over the same content, and this is the slow part (about 2 s).
+    """
     content = load_content(content_dir)
-    catalogs = Catalogs.load(default_locales_dir(), settings.default_locale)
-    renderer = Renderer(content.root / "templates", catalogs)
-    return Services(
-        settings=settings,
+    catalogs = Catalogs.load(locales_dir, default_locale)
+    return ReadOnlyServices(
         content=content,
         catalogs=catalogs,
-        renderer=renderer,
-        commands=CommandRegistry(),
+        renderer=Renderer(content.root / "templates", catalogs),
         search=QuestionIndex.build(content),  # built once here, never per question
         danger=DangerDetector.load(content_dir),
         offers=OfferChecker.load(content_dir),
         fine_rate=load_fine_rate(content_dir),
+    )
+
+
+def build_services(settings: Settings) -> Services:
+    """The services of one Application: shared read-only parts, fresh per-run state."""
+    content_dir: Path = (settings.content_dir or default_content_dir()).resolve()
+    shared = load_read_only(content_dir, default_locales_dir().resolve(), settings.default_locale)
+    return Services(
+        settings=settings,
+        content=shared.content,
+        catalogs=shared.catalogs,
+        renderer=shared.renderer,
+        commands=CommandRegistry(),
+        search=shared.search,
+        danger=shared.danger,
+        offers=shared.offers,
+        fine_rate=shared.fine_rate,
     )
 
 
@@ -101,7 +170,7 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
-    persistence = SqlitePersistence(lambda: services.db)
+    persistence = SqlitePersistence(lambda: services.storage.db if services.storage else None)
     # Everything below is the same online and offline: only the request (the transport) differs.
     request: BaseRequest
     polling: BaseRequest
@@ -119,7 +188,7 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
     updates = DurableUpdateQueue()
     builder: Any = (
         ApplicationBuilder()
-        .application_class(KawanApplication)
+        .application_class(StoredApplication)
         .context_types(ContextTypes(context=KawanContext))
         .bot(bot)
         .update_queue(updates)
@@ -130,6 +199,7 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
     )
     app: KawanApplication = builder.build()
     app.services = services
+    services.auth = OfficerAuth(bot, settings.officers_chat_id, settings.officer_ids)
 
     async def after_update(update: object) -> None:
         # State that decides where the next message goes (conversation step, draft) is written
@@ -140,8 +210,8 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
     processor.after = after_update
 
     async def note_sent(chat_id: int, message_id: int) -> None:
-        if services.repos is not None:
-            await services.repos.messages.record(chat_id, message_id, "out")
+        if services.storage is not None:
+            await services.storage.messages.record(chat_id, message_id, "out")
 
     bot.note_private_messages(note_sent)
     _register_features(app, services.commands)
@@ -172,15 +242,15 @@ async def start_services(app: Any) -> None:
     services: Services = app.services
     settings = services.settings
     await publish_commands(app.bot, services.commands, services.catalogs, settings.officers_chat_id)
-    services.extras["auth"] = OfficerAuth(app.bot, settings.officers_chat_id, settings.officer_ids)
     if settings.officers_chat_id is not None and services.dispatcher is None:
         # The dispatcher owns the group's budget: it spends the rate limiter's own pacer.
         limiter = app.bot.rate_limiter
         pacer = None
         if isinstance(limiter, KawanRateLimiter):
             pacer = limiter.group_pacer(settings.officers_chat_id)
-        services.dispatcher = Dispatcher(services, app.bot, pacer=pacer)
-        services.dispatcher.start()
+        dispatcher = Dispatcher(services, app.bot, pacer=pacer)
+        dispatcher.start()
+        services.dispatcher = dispatcher
     if app.job_queue is not None:
         jobs.schedule(app.job_queue, settings)
 

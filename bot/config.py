@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-LOCALES = ("id", "en")
+LOCALES: tuple[str, ...] = ("id", "en")  # the one list of languages; Indonesian first
 _TOKEN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from bot.config import LOCALES
+
 TOPICS: tuple[str, ...] = (
     "visa_entry",
     "overstay_fines",
@@ -30,7 +32,6 @@ TOPICS: tuple[str, ...] = (
     "other",
 )
 MENUS: tuple[str, ...] = ("rules", "scam", "families", "emergency", "help", "none")
-LOCALES: tuple[str, ...] = ("id", "en")
 CONFIDENCES: tuple[str, ...] = ("HIGH", "MED", "LOW")
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)

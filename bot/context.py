@@ -4,28 +4,38 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.content import Content
 from bot.flood import FloodGuard
-from bot.runtime.inbox import DurableUpdateQueue
+from bot.offers.check import OfferChecker
+from bot.queue.auth import OfficerAuth
 from bot.storage.db import Database
-from bot.storage.inbox import InboxRepository
 from bot.storage.models import User
 from bot.storage.repos import Repositories
+from bot.ui.commands import CommandRegistry
 from bot.ui.i18n import Catalogs, Translator
 from bot.ui.render import Renderer
+from bot.understanding.danger import DangerDetector
+from bot.understanding.estimates import FineRate
+from bot.understanding.search import QuestionIndex
 
-if TYPE_CHECKING:
-    from bot.offers.check import OfferChecker
-    from bot.queue.dispatcher import Dispatcher
-    from bot.ui.commands import CommandRegistry
-    from bot.understanding.danger import DangerDetector
-    from bot.understanding.estimates import FineRate
-    from bot.understanding.search import QuestionIndex
+
+class StorageClosed(RuntimeError):
+    """Storage was used before the composition root opened it, or after it closed it."""
+
+
+class OutboxWorker(Protocol):
+    """What handlers and tools ask of the outbox dispatcher (bot/queue/dispatcher.py)."""
+
+    def wake(self) -> None: ...
+    def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def settle(self, rounds: int = 100) -> None: ...
+    async def deliver_held(self, chat_id: int) -> int: ...
 
 
 @dataclass
@@ -37,16 +47,37 @@ class Services:
     catalogs: Catalogs
     renderer: Renderer
     commands: CommandRegistry
-    search: QuestionIndex | None = None
-    danger: DangerDetector | None = None
-    offers: OfferChecker | None = None
-    fine_rate: FineRate | None = None
-    db: Database | None = None
-    repos: Repositories | None = None
-    dispatcher: Dispatcher | None = None
+    search: QuestionIndex
+    danger: DangerDetector
+    offers: OfferChecker
+    fine_rate: FineRate
+    # Opened and closed by the composition root around the Application's life; `repos` is
+    # the accessor everything else uses.
+    storage: Repositories | None = None
+    # Optional features: officer authorisation needs a bot; the dispatcher runs only when an
+    # officers' group is configured and the Application has started.
+    auth: OfficerAuth | None = None
+    dispatcher: OutboxWorker | None = None
     flood: FloodGuard = field(default_factory=FloodGuard)
     errors: deque[str] = field(default_factory=lambda: deque(maxlen=100))
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Screens that depend only on language and content, built once per run (handlers/screens).
+    screens: dict[tuple[str, ...], object] = field(default_factory=dict)
+
+    @property
+    def repos(self) -> Repositories:
+        """The repositories; storage is open whenever an update or a job is handled."""
+        if self.storage is None:
+            raise StorageClosed("storage is not open")
+        return self.storage
+
+    @property
+    def db(self) -> Database:
+        return self.repos.db
+
+    @property
+    def officers_t(self) -> Translator:
+        """Officers read the default locale (Indonesian unless configured otherwise)."""
+        return self.catalogs.get(self.settings.default_locale)
 
 
 class KawanApplication(Application):  # type: ignore[type-arg]
@@ -54,31 +85,6 @@ class KawanApplication(Application):  # type: ignore[type-arg]
 
     __slots__ = ("services",)
     services: Services
-
-    async def initialize(self) -> None:
-        # Storage first: initialize() loads the persisted conversations from it.
-        await open_storage(self.services)
-        queue = self.update_queue
-        assert isinstance(queue, DurableUpdateQueue)
-        assert self.services.db is not None
-        queue.inbox = InboxRepository(self.services.db)
-        await super().initialize()
-        await queue.replay(self.bot)  # what a killed run received but had not finished
-
-    async def shutdown(self) -> None:
-        await super().shutdown()  # flushes persistence into storage, so close storage after
-        if self.services.db is not None:
-            await self.services.db.close()
-            self.services.db = None
-            self.services.repos = None
-
-
-async def open_storage(services: Services) -> None:
-    """Open the database (migrations run) and build the repositories, once."""
-    if services.db is not None:
-        return
-    services.db = await Database.open(services.settings.database_path)
-    services.repos = Repositories.build(services.db)
 
 
 class KawanContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -36,6 +36,8 @@ class FloodGuard:
             if len(self._senders) >= self.max_users:  # bounded memory under a surge of new users
                 self._forget_idle(now)
             sender = self._senders[user_id] = _Sender()
+        if not sender.times or now - sender.times[-1] > WINDOW:
+            sender.warned = False  # calm for a whole window: a new slow-down warns again
         sender.times.append(now)
         while sender.times and now - sender.times[0] > WINDOW:
             sender.times.popleft()
@@ -47,9 +49,6 @@ class FloodGuard:
             warn = not sender.warned
             sender.warned = True
             return False, warn
-        sender.warned = (
-            False if not sender.times or now - sender.times[0] > WINDOW else sender.warned
-        )
         return True, False
 
     def _forget_idle(self, now: float) -> None:

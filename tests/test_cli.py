@@ -42,19 +42,53 @@ def test_chat_runs_a_whole_case_with_the_officers_side(tmp_path: Path) -> None:
     assert "🇮🇩 KBRI · KWN-" in result.stdout and "Kami bantu" in result.stdout
 
 
-def test_check_offer_prints_the_contract(tmp_path: Path) -> None:
-    result = _run(["check-offer"], "Loker Kamboja gaji 15jt tiket ditanggung visa turis", tmp_path)
+OFFER = "Loker Kamboja gaji 15jt tiket ditanggung visa turis"
+DANGER = ["tolong", "saya", "disekap", "bos", "paspor", "diambil"]
+
+
+def test_check_offer_json_prints_the_contract(tmp_path: Path) -> None:
+    result = _run(["check-offer", "--json"], OFFER, tmp_path)
+    assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
+    assert set(data) == {"risk", "score", "flags"}
     assert data["risk"] == "high" and 0 <= data["score"] <= 1
-    assert all(set(flag) == {"id", "title"} for flag in data["flags"])
+    assert data["flags"] and all(set(flag) == {"id", "title"} for flag in data["flags"])
 
 
-def test_ask_prints_the_contract(tmp_path: Path) -> None:
-    result = _run(["ask", "tolong", "saya", "disekap", "bos", "paspor", "diambil"], "", tmp_path)
+def test_check_offer_prints_text_a_person_reads(tmp_path: Path) -> None:
+    result = _run(["check-offer"], OFFER, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Risk: HIGH (score ")
+    assert "- Berangkat dengan visa turis [tourist_visa]" in result.stdout
+    assert '"visa turis"' in result.stdout  # the user's own words that raised the flag
+
+
+def test_ask_json_prints_the_contract(tmp_path: Path) -> None:
+    result = _run(["ask", "--json", *DANGER], "", tmp_path)
+    assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["urgent"] is True
+    assert set(data) == {"urgent", "answers"} and data["urgent"] is True
     assert 1 <= len(data["answers"]) <= 3
     assert all(set(a) == {"id", "topic", "score"} for a in data["answers"])
+    scores = [a["score"] for a in data["answers"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_prints_text_a_person_reads(tmp_path: Path) -> None:
+    result = _run(["ask", *DANGER], "", tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("URGENT:")
+    assert lines[1].startswith("1. Paspor ditahan bos atau perusahaan [paspor-ditahan, topic ")
+
+
+def test_every_command_explains_itself_with_help(tmp_path: Path) -> None:
+    for command in ("check-offer", "ask", "check-content", "export", "purge", "chat"):
+        result = _run([command, "--help"], "", tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"usage: python -m bot {command}")
+    for command in ("check-offer", "ask", "check-content", "purge"):
+        assert "--json" in _run([command, "--help"], "", tmp_path).stdout
 
 
 def test_export_writes_a_csv_even_when_empty(tmp_path: Path) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
 
 from bot.context import KawanApplication
+from bot.intake.expiry import DRAFT_KEY, DRAFT_TTL_SECONDS, expire_draft
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
 from conftest import OFFICERS_CHAT, finish_request
@@ -156,12 +158,24 @@ async def test_never_message_me_first_holds_replies_until_the_citizen_writes(
     assert "Datang ke KBRI hari Senin." in texts
 
 
-async def test_cancel_and_timeout_save_nothing(app: KawanApplication, citizen: ChatDriver) -> None:
+async def test_cancel_saves_nothing(app: KawanApplication, citizen: ChatDriver) -> None:
     await citizen.send("/bantuan")
     await citizen.press("i:category:visa")
     await citizen.send("/batal")
-    assert "Nothing was saved" in citizen.text or "Tidak ada yang disimpan" in citizen.text
-    assert app.services.repos is not None
+    assert "Tidak ada yang disimpan atau dikirim" in citizen.text
+    assert await app.services.repos.cases.list_for_user(citizen.person.id) == []
+
+
+async def test_a_request_left_past_its_timeout_saves_nothing(
+    app: KawanApplication, citizen: ChatDriver
+) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:visa")
+    user_data = app.user_data[citizen.person.id]
+    assert DRAFT_KEY in user_data
+    later = time.time() + DRAFT_TTL_SECONDS + 1  # a fake clock: 30 minutes and a second later
+    assert expire_draft(user_data, now=later) is True
+    assert DRAFT_KEY not in user_data
     assert await app.services.repos.cases.list_for_user(citizen.person.id) == []
     await citizen.send("/batal")
     assert "/menu" in citizen.text

@@ -118,6 +118,8 @@ async def _help_request(citizen: HttpCitizen, description: str) -> None:
     await citizen.send(description)
     for step in ("i:attach:done", "i:consent:yes", "i:confirm:yes"):
         await citizen.press(step)
+    # The button's answer may come before the acknowledgement: wait for the reference itself.
+    await _wait_for(lambda: "KWN-" in citizen.api.visible_texts(citizen.person.id)[-1])
 
 
 async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> None:

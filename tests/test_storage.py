@@ -169,13 +169,17 @@ async def test_nested_transactions_are_savepoints(db: Database) -> None:
 async def test_other_tasks_wait_for_an_open_transaction_and_are_not_rolled_back_with_it(
     db: Database,
 ) -> None:
-    inside = asyncio.Event()
-    release = asyncio.Event()
+    inside, go, probed, release = (asyncio.Event() for _ in range(4))
 
     async def failing_transaction() -> None:
         async with db.transaction():
             await add_user(db, 1)
             inside.set()
+            await go.wait()
+            # aiosqlite runs statements in order on one thread: had the others not waited for
+            # this transaction, their statements would have finished before this one.
+            await db.scalar("SELECT 1")
+            probed.set()
             await release.wait()
             raise RuntimeError("rolled back")
 
@@ -185,7 +189,9 @@ async def test_other_tasks_wait_for_an_open_transaction_and_are_not_rolled_back_
     second = asyncio.create_task(add_user(db, 2))
     reader = asyncio.create_task(db.scalar("SELECT COUNT(*) FROM users WHERE user_id = 1"))
     try:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0)  # a yield, not a wait: both tasks take their first step
+        go.set()
+        await probed.wait()
         assert not second.done() and not reader.done()
     finally:
         release.set()  # a failed assertion must not leave the transaction open

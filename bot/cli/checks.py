@@ -12,9 +12,10 @@ import phonenumbers
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
+from bot.config import LOCALES
 from bot.content import TOPICS, Content, ContentError, Guide, load_content
 from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
-from bot.ui.i18n import LOCALES, Catalogs
+from bot.ui.i18n import Catalogs
 from bot.ui.render import TEXT_LIMIT, Renderer, split_html
 from bot.understanding.estimates import load_fine_rate
 

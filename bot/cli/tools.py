@@ -1,11 +1,12 @@
-"""The read-only and maintenance CLI commands: check-offer, ask, export, purge."""
+"""The read-only and maintenance CLI commands: check-offer, ask, export, purge.
+
+Each read-only command prints text a person reads by default and DESIGN's JSON with --json.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from pathlib import Path
@@ -18,24 +19,52 @@ def _content_dir(settings: Settings) -> Path:
     return settings.content_dir or default_content_dir()
 
 
-def check_offer(settings: Settings, text: str) -> int:
-    """Job-offer text → {"risk", "score", "flags"} on stdout."""
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def check_offer(settings: Settings, text: str, as_json: bool = False) -> int:
+    """Job-offer text → its risk and red flags; JSON {"risk", "score", "flags"} with --json."""
     from bot.offers.check import OfferChecker
 
     checker = OfferChecker.load(_content_dir(settings))
-    print(json.dumps(checker.check(text).to_json(settings.default_locale), ensure_ascii=False))
+    verdict = checker.check(text)
+    data = verdict.to_json(settings.default_locale)
+    if as_json:
+        _print_json(data)
+        return 0
+    print(f"Risk: {verdict.risk.upper()} (score {data['score']:.2f} of 1)")
+    if not verdict.hits:
+        print("No red flags found.")
+    for hit, flag in zip(verdict.hits, data["flags"], strict=True):
+        print(f"- {flag['title']} [{flag['id']}]")
+        print(f'    "{hit.quote}"')
     return 0
 
 
-def ask(settings: Settings, text: str, locale: str) -> int:
-    """A question → {"urgent", "answers": [{"id", "topic", "score"}]} on stdout."""
+def ask(settings: Settings, text: str, locale: str, as_json: bool = False) -> int:
+    """A question → whether it is urgent and the best guides (at most 3); JSON with --json."""
     from bot.understanding.danger import DangerDetector
     from bot.understanding.search import QuestionIndex, ask_json
 
     content_dir = _content_dir(settings)
-    index = QuestionIndex.build(load_content(content_dir))
-    detector = DangerDetector.load(content_dir)
-    print(json.dumps(ask_json(index, detector, text, locale), ensure_ascii=False))
+    content = load_content(content_dir)
+    index = QuestionIndex.build(content)
+    data = ask_json(index, DangerDetector.load(content_dir), text, locale)
+    if as_json:
+        _print_json(data)
+        return 0
+    if data["urgent"]:
+        print("URGENT: the message shows danger; the bot answers with emergency help first.")
+    answers = data["answers"]
+    if not answers:
+        print("No guide answers this question.")
+    reader = index.detect_locale(text) if locale == "auto" else locale
+    guides = content.guides.get(reader, {})
+    for rank, answer in enumerate(answers, 1):
+        guide = guides.get(answer["id"])
+        title = f" {guide.title}" if guide is not None else ""
+        print(f"{rank}.{title} [{answer['id']}, topic {answer['topic']}] score {answer['score']}")
     return 0
 
 
@@ -47,20 +76,18 @@ def export(
     settings: Settings, since: str | None, until: str | None, redact: bool, output: str | None
 ) -> int:
     """Cases created in [since, until] as CSV (redacted unless --no-redact)."""
+    from bot.storage.reports import rows_to_csv
+
     today = dt.datetime.now(dt.UTC).date()
     start = _date(since, today - dt.timedelta(days=30))
     end = _date(until, today)
     rows = asyncio.run(_export_rows(settings, start, end, redact))
-    buffer = io.StringIO()
-    columns = list(rows[0].keys()) if rows else ["ref"]
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
+    text = rows_to_csv(rows)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(buffer.getvalue())
+            handle.write(text)
     else:
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(text)
     print(f"{len(rows)} case(s) exported", file=sys.stderr)
     return 0
 
@@ -81,7 +108,7 @@ async def _export_rows(
 
 
 def purge(settings: Settings, as_json: bool) -> int:
-    """Erase personal data of cases closed more than RETENTION_DAYS ago."""
+    """The retention purge the bot runs daily (Repositories.purge_expired), run by hand."""
     count = asyncio.run(_purge(settings))
     if as_json:
         print(json.dumps({"purged": count, "retention_days": settings.retention_days}))
@@ -96,7 +123,7 @@ async def _purge(settings: Settings) -> int:
 
     db = await Database.open(settings.database_path)
     try:
-        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=settings.retention_days)
-        return await Repositories.build(db).privacy.purge_closed_before(cutoff)
+        repos = Repositories.build(db)
+        return await repos.purge_expired(settings.retention_days, dt.datetime.now(dt.UTC))
     finally:
         await db.close()

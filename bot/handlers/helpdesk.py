@@ -87,7 +87,8 @@ async def _start(
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, intro)
     draft = draft or Draft(kind=kind)
-    draft.linked_case_id = await cases.last_closed_case_id(context, update)
+    user, repos = update.effective_user, context.services.repos
+    draft.linked_case_id = await cases.last_closed_case_id(repos, user.id) if user else None
     return await _ask_next(update, context, draft, new=True)
 
 
@@ -226,14 +227,20 @@ async def on_confirm(update: Update, context: KawanContext) -> int:
     if draft is None:
         # Sent already, but the acknowledgement never arrived (a network error): show it again
         # rather than let the citizen send the same request twice.
-        recent = await cases.recently_submitted(context, update.effective_user.id)
+        recent = await cases.recently_submitted(context.services.repos, update.effective_user.id)
         if recent is None:
             return await views.closed(update, context)
         await answer_query(update)
         await show(update, context, views.acknowledgement_screen(context, recent))
         return ConversationHandler.END
     await answer_query(update)
-    case = await cases.submit(context, draft, update.effective_user.id, update.effective_chat.id)
+    services = context.services
+    case = await cases.submit(
+        services.repos, draft, update.effective_user.id, update.effective_chat.id,
+        context.locale, services.settings.officers_chat_id,
+    )  # fmt: skip
+    if services.dispatcher is not None:
+        services.dispatcher.wake()
     views.save_draft(context, None)
     if context.user_data is not None and draft.kind == "offer":
         context.user_data.pop("offer", None)

@@ -13,11 +13,11 @@ from bot.context import KawanContext
 from bot.handlers.emergency import first_contacts
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake.draft import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_category
+from bot.intake.expiry import DRAFT_KEY, DRAFT_TTL_SECONDS, expire_draft
+from bot.intake.expiry import TOUCHED as _TOUCHED
 from bot.storage.models import Case
 
-DRAFT_KEY = "intake"  # user_data key of the request being filled in
-DRAFT_TTL_SECONDS = 30 * 60  # a draft left this long without an answer is forgotten
-_TOUCHED = "touched_at"  # when the draft last changed (epoch seconds, survives restarts)
+__all__ = ["DRAFT_KEY", "DRAFT_TTL_SECONDS", "draft_of", "expire_draft", "save_draft"]
 
 
 def draft_of(context: KawanContext) -> Draft | None:
@@ -34,23 +34,6 @@ def save_draft(context: KawanContext, draft: Draft | None) -> None:
         context.user_data.pop(DRAFT_KEY, None)
     else:
         context.user_data[DRAFT_KEY] = {**draft.to_dict(), _TOUCHED: time.time()}
-
-
-def expire_draft(user_data: dict[Any, Any] | None, now: float | None = None) -> bool:
-    """Forget the draft if it waited DRAFT_TTL_SECONDS for an answer; True if it did.
-
-    Nobody is messaged: a person who left may be hiding the phone. They are told when they next
-    answer. A draft saved before drafts carried a time starts its 30 minutes now.
-    """
-    data = user_data.get(DRAFT_KEY) if user_data is not None else None
-    if user_data is None or not isinstance(data, dict):
-        return False
-    now = time.time() if now is None else now
-    touched = data.setdefault(_TOUCHED, now)
-    if not isinstance(touched, int | float) or now - touched <= DRAFT_TTL_SECONDS:
-        return False
-    del user_data[DRAFT_KEY]
-    return True
 
 
 StepHandler = Callable[[Update, KawanContext], Coroutine[Any, Any, int | None]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.config import LOCALES
 from bot.context import KawanContext
 from bot.handlers import guides
 from bot.handlers.emergency import emergency_screen
@@ -127,11 +128,10 @@ async def on_language_button(update: Update, context: KawanContext) -> None:
     data = str(update.callback_query.data if update.callback_query else "")
     locale = data.partition(":")[2]
     services = context.services
-    if locale not in ("id", "en") or update.effective_user is None:
+    if locale not in LOCALES or update.effective_user is None:
         await answer_query(update)
         return
-    if services.repos is not None:
-        await services.repos.users.set_locale(update.effective_user.id, locale)
+    await services.repos.users.set_locale(update.effective_user.id, locale)
     context.t = services.catalogs.get(locale)
     await answer_query(update, context.t("Language saved."))
     await show(update, context, home_screen(context.t, context))

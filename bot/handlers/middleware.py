@@ -26,7 +26,7 @@ async def prepare(update: object, context: KawanContext) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     private = chat is not None and chat.type == "private"
     record = None
-    if user is not None and private and services.repos is not None:
+    if user is not None and private:
         record = await services.repos.users.touch(user.id)
     stored = record.locale if record is not None else None
     locale = services.catalogs.choose(stored, user.language_code if user else None)
@@ -37,7 +37,7 @@ async def prepare(update: object, context: KawanContext) -> None:
     if not private or user is None or not isinstance(update, Update):
         return
     message = update.message or update.edited_message
-    if message is not None and services.repos is not None:
+    if message is not None:
         await services.repos.messages.record(message.chat_id, message.message_id, "in")
     # Only messages count: button presses are bounded by our own keyboards and cost little.
     allowed, warn = services.flood.check(user.id) if message is not None else (True, False)
@@ -60,8 +60,7 @@ async def prepare(update: object, context: KawanContext) -> None:
 
 
 async def _has_open_case(context: KawanContext, user_id: int) -> bool:
-    repos = context.services.repos
-    return repos is not None and await repos.cases.latest_open_for_user(user_id) is not None
+    return await context.services.repos.cases.latest_open_for_user(user_id) is not None
 
 
 async def on_error(update: object, context: KawanContext) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, filters
@@ -12,10 +10,11 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, show
-from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card, officers_translator
+from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card
 from bot.queue.jobs import day_range
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
+from bot.storage.reports import rows_to_csv
 from bot.ui.commands import N_, CommandRegistry
 
 QUEUE_PAGE = 25
@@ -24,7 +23,7 @@ QUEUE_PAGE = 25
 async def _case_from_args(context: KawanContext) -> Case | None:
     ref = normalise_ref(context.args[0]) if context.args else None
     repos = context.services.repos
-    return await repos.cases.get_by_ref(ref) if (ref and repos) else None
+    return await repos.cases.get_by_ref(ref) if ref else None
 
 
 async def queue(update: Update, context: KawanContext) -> None:
@@ -32,8 +31,7 @@ async def queue(update: Update, context: KawanContext) -> None:
     if not await is_authorised(update, context):
         return
     repos = context.services.repos
-    assert repos is not None
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     cases = await repos.cases.open_queue(limit=QUEUE_PAGE)
     total = await repos.cases.count_open()
     text = context.services.renderer.render(
@@ -49,13 +47,12 @@ async def case_details(update: Update, context: KawanContext) -> None:
     """/kasus KWN-XXXXXX: the card, its history, and its buttons."""
     if not await is_authorised(update, context):
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     case = await _case_from_args(context)
     if case is None:
         await show(update, context, Screen(t("Usage: /kasus KWN-XXXXXX (case not found).")))
         return
     repos = context.services.repos
-    assert repos is not None
     events = await repos.cases.events(case.id)
     media = await repos.cases.media(case.id)
     card = case_card(context.services, case, media_count=len(media))
@@ -67,7 +64,7 @@ async def note(update: Update, context: KawanContext) -> None:
     """/catatan text (in a case topic or as a reply), or /catatan KWN-… text: an internal note."""
     if not await is_authorised(update, context) or update.effective_message is None:
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     args = list(context.args or [])
     case = await case_of_message(context, update.effective_message)
     if case is None and args:
@@ -86,7 +83,6 @@ async def note(update: Update, context: KawanContext) -> None:
         )
         return
     repos = context.services.repos
-    assert repos is not None
     await repos.cases.add_event(
         case.id,
         actor="officer",
@@ -104,9 +100,8 @@ async def statistics(update: Update, context: KawanContext) -> None:
     days = int(context.args[0]) if context.args and context.args[0].isdigit() else 30
     until = dt.datetime.now(dt.UTC)
     repos = context.services.repos
-    assert repos is not None
     stats = await repos.reports.stats(until - dt.timedelta(days=days), until)
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     text = context.services.renderer.render(
         "stats.html.j2", t, stats=stats, days=days,
         statuses={k: t(v) for k, v in STATUS_LABELS.items()},
@@ -119,7 +114,7 @@ async def export(update: Update, context: KawanContext) -> None:
     """/ekspor [YYYY-MM-DD] [YYYY-MM-DD]: a redacted CSV of cases in the range."""
     if not await is_authorised(update, context) or update.effective_chat is None:
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     today = dt.datetime.now(dt.UTC).date()
     try:
         start = (
@@ -136,13 +131,8 @@ async def export(update: Update, context: KawanContext) -> None:
         await show(update, context, Screen(t("Usage: /ekspor 2026-01-01 2026-01-31")))
         return
     repos = context.services.repos
-    assert repos is not None
     rows = await repos.reports.export_rows(*day_range(start, end), redact=True)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["ref"])
-    writer.writeheader()
-    writer.writerows(rows)
-    document = InputFile(buffer.getvalue().encode(), filename=f"kawan-{start}-{end}.csv")
+    document = InputFile(rows_to_csv(rows).encode(), filename=f"kawan-{start}-{end}.csv")
     caption = t("%(n)s cases, %(start)s to %(end)s (redacted)", n=len(rows), start=start, end=end)
     await context.bot.send_document(
         update.effective_chat.id, document, caption=caption,
@@ -165,7 +155,7 @@ async def unblock(update: Update, context: KawanContext) -> None:
 async def _set_block(update: Update, context: KawanContext, *, blocked: bool) -> None:
     if not await is_authorised(update, context) or update.effective_user is None:
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     case = await _case_from_args(context)
     if case is None or case.user_id is None:
         await show(
@@ -175,7 +165,6 @@ async def _set_block(update: Update, context: KawanContext, *, blocked: bool) ->
         )
         return
     repos = context.services.repos
-    assert repos is not None
     officer = update.effective_user.id
     if blocked:
         await repos.users.block(case.user_id, officer)
@@ -195,7 +184,7 @@ async def group_id(update: Update, context: KawanContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    t = context.services.catalogs.get(context.services.settings.default_locale)
+    t = context.services.officers_t
     await show(update, context, Screen(t("This group's id: <code>%(id)s</code>", id=chat.id)))
 
 

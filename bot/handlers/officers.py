@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
-import re
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
-from bot.queue.cards import REFERRALS, case_card, officers_translator
+from bot.queue.cards import REFERRALS, case_card
 from bot.storage.models import Case, NewOutbox
 from bot.ui.commands import CommandRegistry
+from bot.ui.i18n import Translator
 
 log = logging.getLogger(__name__)
 
-_CALLBACK = re.compile(
-    r"^c:(claim|info|ref|refto|close|closeok|card|open):(\d{1,12})(?::([a-z]{1,10}))?$"
-)
+Callback = Callable[[Update, KawanContext], Coroutine[Any, Any, None]]
 
 
 async def is_authorised(update: Update, context: KawanContext) -> bool:
     """True for officers; anyone else gets a neutral refusal and a log line (ids only)."""
     user = update.effective_user
-    auth = context.services.extras.get("auth")
+    auth = context.services.auth
     chat = update.effective_chat
     in_group = chat is not None and chat.id == context.services.settings.officers_chat_id
     if user is not None and in_group and auth is not None and await auth.is_officer(user.id):
@@ -45,110 +46,169 @@ def citizen_notice(case: Case, text: str) -> NewOutbox:
     )
 
 
-def _citizen_t(context: KawanContext, case: Case):  # type: ignore[no-untyped-def]
+def _citizen_t(context: KawanContext, case: Case) -> Translator:
     return context.services.catalogs.get(case.locale)
 
 
 async def refresh_card(update: Update, context: KawanContext, case: Case) -> None:
     """Redraw the case card the button was pressed on."""
-    media = await context.services.repos.cases.media(case.id) if context.services.repos else []
+    media = await context.services.repos.cases.media(case.id)
     await show(update, context, case_card(context.services, case, media_count=len(media)))
 
 
-async def on_case_button(update: Update, context: KawanContext) -> None:
-    """c:<action>:<case id>[:<arg>], checked for authorisation on every press."""
-    if not await is_authorised(update, context):
-        return
-    repos = context.services.repos
-    assert repos is not None, "storage opens before any update is handled"
-    match = _CALLBACK.match(str(update.callback_query.data if update.callback_query else ""))
-    case = await repos.cases.get_by_id(int(match.group(2))) if match else None
-    if match is None or case is None or update.effective_user is None:
-        await answer_query(update, context.t("This case no longer exists."))
-        return
-    action, officer_id = match.group(1), update.effective_user.id
-    t = officers_translator(context.services)
-    if action in ("card", "open"):
-        await answer_query(update)
-        await refresh_card(update, context, case)
-        return
-    if not case.is_open or case.erased_at is not None:
-        await answer_query(update, t("This case is closed."))
-        await refresh_card(update, context, case)
-        return
-    ct = _citizen_t(context, case)
-    updated: Case | None = case
-    if action == "claim":
-        text = ct("KBRI is now handling your request %(ref)s.", ref=case.ref)
-        updated = await repos.cases.claim(case.id, officer_id, notify=[citizen_notice(case, text)])
-        if updated is None:
-            await answer_query(update, t("Someone else already claimed this case."))
-            return
-    elif action == "info":
-        question = ct(
-            "KBRI needs a little more information about your request %(ref)s. Please reply here "
-            "with any details you can safely share.", ref=case.ref,
-        )  # fmt: skip
-        updated = await repos.cases.request_info(
-            case.id, officer_id, question, notify=[citizen_notice(case, question)]
-        )
-    elif action == "ref":
-        await answer_query(update)
-        rows = tuple(((t(label), f"c:refto:{case.id}:{key}"),) for key, label in REFERRALS.items())
-        await show(
-            update,
-            context,
-            Screen(
-                t("Refer %(ref)s to:", ref=case.ref), (*rows, ((t("⬅️ Back"), f"c:card:{case.id}"),))
-            ),
-        )
-        return
-    elif action == "refto" and match.group(3) in REFERRALS:
-        target = match.group(3)
-        text = ct(
-            "KBRI has passed your request %(ref)s on to a partner who can help. "
-            "KBRI keeps following it.",
-            ref=case.ref,
-        )
-        updated = await repos.cases.refer(
-            case.id, officer_id, target, notify=[citizen_notice(case, text)]
-        )
-    elif action == "close":
-        await answer_query(update)
-        rows = (
-            ((t("✅ Yes, close it"), f"c:closeok:{case.id}"),),
-            ((t("⬅️ Back"), f"c:card:{case.id}"),),
-        )
-        await show(
-            update,
-            context,
-            Screen(t("Close %(ref)s? The citizen will be told.", ref=case.ref), rows),
-        )
-        return
-    elif action == "closeok":
-        text = ct(
-            "KBRI has closed your request %(ref)s. If you need help again, just write here: "
-            "a new request will be opened and linked to this one.", ref=case.ref,
-        )  # fmt: skip
-        updated = await repos.cases.close(
-            case.id,
-            actor="officer",
-            actor_id=officer_id,
-            body=text,
-            notify=[citizen_notice(case, text)],
-        )
-    await answer_query(update, t("Saved."))
+CaseStep = Callable[[Update, KawanContext, Case], Awaitable[None]]
+
+
+def case_button(*, open_only: bool = True) -> Callable[[CaseStep], Callback]:
+    """The one guard of every case button: an officer, an existing case (open, unless not
+    `open_only`), then the step. The button's pattern captures the case id first."""
+
+    def decorate(step: CaseStep) -> Callback:
+        @functools.wraps(step)
+        async def guarded(update: Update, context: KawanContext) -> None:
+            if not await is_authorised(update, context):
+                return
+            case_id = int(context.matches[0].group(1)) if context.matches else None
+            repos = context.services.repos
+            case = await repos.cases.get_by_id(case_id) if case_id is not None else None
+            if case is None or update.effective_user is None:
+                await answer_query(update, context.t("This case no longer exists."))
+                return
+            if open_only and (not case.is_open or case.erased_at is not None):
+                await answer_query(update, context.services.officers_t("This case is closed."))
+                await refresh_card(update, context, case)
+                return
+            await step(update, context, case)
+
+        return guarded
+
+    return decorate
+
+
+async def _saved(update: Update, context: KawanContext, updated: Case | None) -> None:
+    """After a change: say so, let the dispatcher tell the citizen, redraw the card."""
+    await answer_query(update, context.services.officers_t("Saved."))
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
     if updated is not None:
         await refresh_card(update, context, updated)
 
 
+def _officer_id(update: Update) -> int:
+    assert update.effective_user is not None, "checked by case_button"
+    return update.effective_user.id
+
+
+@case_button(open_only=False)
+async def show_card(update: Update, context: KawanContext, case: Case) -> None:
+    """c:card / c:open: the case card (also for closed cases)."""
+    await answer_query(update)
+    await refresh_card(update, context, case)
+
+
+@case_button()
+async def claim(update: Update, context: KawanContext, case: Case) -> None:
+    """c:claim: this officer takes the case; the citizen hears that KBRI handles it."""
+    text = _citizen_t(context, case)("KBRI is now handling your request %(ref)s.", ref=case.ref)
+    updated = await context.services.repos.cases.claim(
+        case.id, _officer_id(update), notify=[citizen_notice(case, text)]
+    )
+    if updated is None:
+        t = context.services.officers_t
+        await answer_query(update, t("Someone else already claimed this case."))
+        return
+    await _saved(update, context, updated)
+
+
+@case_button()
+async def ask_for_info(update: Update, context: KawanContext, case: Case) -> None:
+    """c:info: ask the citizen for more; the case waits for them."""
+    question = _citizen_t(context, case)(
+        "KBRI needs a little more information about your request %(ref)s. Please reply here "
+        "with any details you can safely share.", ref=case.ref,
+    )  # fmt: skip
+    updated = await context.services.repos.cases.request_info(
+        case.id, _officer_id(update), question, notify=[citizen_notice(case, question)]
+    )
+    await _saved(update, context, updated)
+
+
+@case_button()
+async def choose_referral(update: Update, context: KawanContext, case: Case) -> None:
+    """c:ref: the partners a case can be referred to."""
+    t = context.services.officers_t
+    await answer_query(update)
+    rows = tuple(((t(label), f"c:refto:{case.id}:{key}"),) for key, label in REFERRALS.items())
+    back = ((t("⬅️ Back"), f"c:card:{case.id}"),)
+    await show(update, context, Screen(t("Refer %(ref)s to:", ref=case.ref), (*rows, back)))
+
+
+@case_button()
+async def refer(update: Update, context: KawanContext, case: Case) -> None:
+    """c:refto:<partner>: refer the case; KBRI keeps following it."""
+    assert context.matches, "the pattern names the partner"
+    target = context.matches[0].group(2)
+    text = _citizen_t(context, case)(
+        "KBRI has passed your request %(ref)s on to a partner who can help. "
+        "KBRI keeps following it.",
+        ref=case.ref,
+    )
+    updated = await context.services.repos.cases.refer(
+        case.id, _officer_id(update), target, notify=[citizen_notice(case, text)]
+    )
+    await _saved(update, context, updated)
+
+
+@case_button()
+async def confirm_close(update: Update, context: KawanContext, case: Case) -> None:
+    """c:close: ask before closing (the citizen is told)."""
+    t = context.services.officers_t
+    await answer_query(update)
+    rows = (
+        ((t("✅ Yes, close it"), f"c:closeok:{case.id}"),),
+        ((t("⬅️ Back"), f"c:card:{case.id}"),),
+    )
+    await show(
+        update, context, Screen(t("Close %(ref)s? The citizen will be told.", ref=case.ref), rows)
+    )
+
+
+@case_button()
+async def close(update: Update, context: KawanContext, case: Case) -> None:
+    """c:closeok: close the case and tell the citizen how to come back."""
+    text = _citizen_t(context, case)(
+        "KBRI has closed your request %(ref)s. If you need help again, just write here: "
+        "a new request will be opened and linked to this one.", ref=case.ref,
+    )  # fmt: skip
+    updated = await context.services.repos.cases.close(
+        case.id, actor="officer", actor_id=_officer_id(update), body=text,
+        notify=[citizen_notice(case, text)],
+    )  # fmt: skip
+    await _saved(update, context, updated)
+
+
+async def unknown_case_button(update: Update, context: KawanContext) -> None:
+    """Any other c: data (old or forged): refused, or "no longer exists" for an officer."""
+    if await is_authorised(update, context):
+        await answer_query(update, context.t("This case no longer exists."))
+
+
+_ID = r"(\d{1,12})"
+CASE_BUTTONS: tuple[tuple[str, Callback], ...] = (
+    (rf"^c:(?:card|open):{_ID}$", show_card),
+    (rf"^c:claim:{_ID}$", claim),
+    (rf"^c:info:{_ID}$", ask_for_info),
+    (rf"^c:ref:{_ID}$", choose_referral),
+    (rf"^c:refto:{_ID}:({'|'.join(REFERRALS)})$", refer),
+    (rf"^c:close:{_ID}$", confirm_close),
+    (rf"^c:closeok:{_ID}$", close),
+    (r"^c:", unknown_case_button),  # last: whatever the patterns above did not take
+)
+
+
 async def case_of_message(context: KawanContext, message: Message) -> Case | None:
     """The case an officer's message belongs to: its forum topic, or the message it replies to."""
     repos = context.services.repos
-    if repos is None:
-        return None
     reply = message.reply_to_message
     if reply is not None and not (
         message.is_topic_message and reply.message_id == message.message_thread_id
@@ -174,10 +234,9 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
         return  # ordinary talk among officers
     if not await is_authorised(update, context):
         return
-    t = officers_translator(context.services)
+    t = context.services.officers_t
     text = message.text or message.caption or ""
     repos = context.services.repos
-    assert repos is not None
     officer_id = update.effective_user.id
     if text.startswith("!"):
         await repos.cases.add_event(
@@ -217,7 +276,8 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
     """Wire the case buttons and the relay of officers' messages."""
-    app.add_handler(CallbackQueryHandler(on_case_button, pattern=r"^c:"))
+    for pattern, callback in CASE_BUTTONS:
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     group_messages = (
         filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & ~filters.COMMAND
         & (filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.VOICE | filters.VIDEO)

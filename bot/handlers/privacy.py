@@ -7,12 +7,11 @@ import json
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
-from bot.queue.cards import officers_translator
+from bot.queue.wipe import delete_messages
 from bot.storage.models import NewOutbox
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.render import split_html
@@ -48,13 +47,7 @@ async def wipe_chat(context: KawanContext, chat_id: int) -> int:
     repos = context.services.repos
     assert repos is not None
     ids = await repos.messages.recent(chat_id, dt.datetime.now(dt.UTC) - DELETE_WINDOW)
-    for start in range(0, len(ids), 100):  # deleteMessages takes at most 100 ids
-        chunk = ids[start : start + 100]
-        try:
-            await context.bot.delete_messages(chat_id, chunk)
-        except TelegramError as exc:  # some may be gone already; Telegram skips what it can't
-            log.info("deleting a chunk failed (%s)", type(exc).__name__)
-    await repos.messages.forget(chat_id, ids)
+    await delete_messages(context.bot, repos, chat_id, ids)
     return len(ids)
 
 
@@ -119,7 +112,7 @@ async def on_erase_confirmed(update: Update, context: KawanContext) -> None:
         context.user_data.clear()  # half-filled requests (also deleted from storage)
     group = context.services.settings.officers_chat_id
     if group is not None:
-        ot = officers_translator(context.services)
+        ot = context.services.officers_t
         for case in open_cases:
             text = ot(
                 "🗑 %(ref)s: the citizen erased their data and withdrew consent. "

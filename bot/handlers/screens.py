@@ -1,15 +1,13 @@
-"""A screen is a text plus buttons, shown by editing the message in place after a button press."""
+"""Showing screens (bot/ui/screen.py): edit the message in place after a button press."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -17,28 +15,11 @@ from bot.context import KawanContext
 from bot.runtime.ratelimit import KawanRateLimiter, prepaid
 from bot.storage.models import NewOutbox
 from bot.ui.i18n import Translator
+from bot.ui.screen import Button, Screen
+
+__all__ = ["Button", "Screen", "answer_query", "column", "nav_row", "rendered_once", "show"]
 
 log = logging.getLogger(__name__)
-
-Button = tuple[str, str]  # (label, callback_data)
-
-
-@dataclass(frozen=True)
-class Screen:
-    text: str  # Telegram HTML, already under the length limit
-    rows: tuple[tuple[Button, ...], ...] = ()
-
-    @property
-    def markup(self) -> InlineKeyboardMarkup | None:
-        return _keyboard(self.rows) if self.rows else None
-
-
-@functools.lru_cache(maxsize=2048)
-def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
-    """Most keyboards repeat (menus, steps, case buttons); telegram objects are immutable."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
 
 
 T = TypeVar("T")
@@ -46,11 +27,10 @@ T = TypeVar("T")
 
 def rendered_once(context: KawanContext, key: tuple[str, ...], build: Callable[[], T]) -> T:
     """Screens that depend only on the language and the content are built once per run."""
-    cache: dict[tuple[str, ...], Any] = context.services.extras.setdefault("rendered", {})
+    cache = context.services.screens
     if key not in cache:
         cache[key] = build()
-    value: T = cache[key]
-    return value
+    return cast(T, cache[key])
 
 
 def nav_row(t: Translator, back: str | None = "m:home") -> tuple[Button, ...]:

@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.config import LOCALES
 from bot.offers.text import MoneyParser, Normaliser, NormalText, PayCheck
 
 Risk = Literal["high", "medium", "low"]
-LOCALES: tuple[str, ...] = ("id", "en")
 RULES_PATH = Path("offers") / "red_flags.yaml"
 MAX_CHARS = 20_000  # Telegram caps a message at 4,096; this bounds the CLI's stdin as well
 _ID = r"[a-z][a-z0-9_]*"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.context import Services
-from bot.handlers.screens import Screen
 from bot.storage.models import Case
 from bot.ui.commands import N_
 from bot.ui.i18n import Translator
+from bot.ui.screen import Screen
 
 STATUS_LABELS: dict[str, str] = {
     "baru": N_("new"),
@@ -40,11 +40,6 @@ REFERRALS: dict[str, str] = {
 }
 
 
-def officers_translator(services: Services) -> Translator:
-    """Officers read the default locale (Indonesian unless configured otherwise)."""
-    return services.catalogs.get(services.settings.default_locale)
-
-
 def topic_name(case: Case, t: Translator) -> str:
     """A forum topic name: reference and category, never the citizen's name."""
     prefix = "🚨 " if case.urgent else ""
@@ -55,7 +50,7 @@ def case_card(
     services: Services, case: Case, *, media_count: int = 0, linked_ref: str | None = None
 ) -> Screen:
     """The case message with Ambil / Minta info / Rujuk / Selesai buttons."""
-    t = officers_translator(services)
+    t = services.officers_t
     safe = None
     if case.safe_to_talk is not None:
         safe = t("yes") if case.safe_to_talk else t("not freely: keep messages short and discreet")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from telegram import Update
-
-from bot.context import KawanContext
 from bot.intake.draft import Draft, safe_hours
 from bot.storage.models import Case, ContactPolicy, NewCase, NewMedia, NewOutbox, Relative
+from bot.storage.repos import Repositories
 
 CONSENT_VERSION = "2026-11-28"
 RESHOW_ACK_WITHIN = dt.timedelta(minutes=10)
@@ -61,38 +59,30 @@ def new_case(draft: Draft, user_id: int, chat_id: int, locale: str) -> NewCase:
     )
 
 
-async def submit(context: KawanContext, draft: Draft, user_id: int, chat_id: int) -> Case:
-    """Commit the case with its announcement to the officers; returns the stored case."""
-    repos = context.services.repos
-    assert repos is not None, "storage is opened in post_init"
-    officers = context.services.settings.officers_chat_id
+async def submit(
+    repos: Repositories, draft: Draft, user_id: int, chat_id: int, locale: str, officers: int | None
+) -> Case:
+    """Commit the case with its announcement to the officers' group; the caller wakes the
+    dispatcher. Returns the stored case."""
     outbox = [NewOutbox(kind="case_new", target_chat_id=officers)] if officers is not None else []
-    record = new_case(draft, user_id, chat_id, context.locale)
+    record = new_case(draft, user_id, chat_id, locale)
     case = await repos.cases.create_case(record, outbox)
     if record.contact_policy != "any":
         await repos.users.set_contact_policy(
             user_id, record.contact_policy, record.safe_hours_from, record.safe_hours_to
         )
-    if context.services.dispatcher is not None:
-        context.services.dispatcher.wake()
     return case
 
 
-async def last_closed_case_id(context: KawanContext, update: Update) -> int | None:
+async def last_closed_case_id(repos: Repositories, user_id: int) -> int | None:
     """The citizen's most recent closed case, so a new request links to it instead of reopening."""
-    repos = context.services.repos
-    if repos is None or update.effective_user is None:
-        return None
-    for case in await repos.cases.list_for_user(update.effective_user.id, limit=1):
+    for case in await repos.cases.list_for_user(user_id, limit=1):
         return None if case.is_open else case.id
     return None
 
 
-async def recently_submitted(context: KawanContext, user_id: int) -> Case | None:
+async def recently_submitted(repos: Repositories, user_id: int) -> Case | None:
     """The citizen's newest case if it was sent in the last few minutes, else None."""
-    repos = context.services.repos
-    if repos is None:
-        return None
     for case in await repos.cases.list_for_user(user_id, limit=1):
         if dt.datetime.now(dt.UTC) - case.created_at < RESHOW_ACK_WITHIN:
             return case

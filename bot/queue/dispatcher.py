@@ -5,21 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import enum
 import logging
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Literal
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
-from bot.queue.cards import officers_translator
 from bot.queue.group import OfficersGroup
 from bot.queue.pacing import GroupPacer
 from bot.queue.relay import deliver_to_citizen, next_safe_moment, seconds_of
 from bot.runtime.ratelimit import budget_owner
 from bot.storage.models import OutboxItem
+from bot.storage.repos import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,16 @@ BATCH = 200
 MAX_BACKOFF_SECONDS = 300.0
 DIGEST_MAX_REFS = 150  # keeps a digest well under Telegram's 4096 characters
 NEW_CASE_KINDS = ("case_new", "case_card")
+
+
+class _Held(enum.Enum):
+    HELD = "held"
+
+
+# "Not sent now, and that is fine": the row was held or rescheduled, not delivered.
+HELD = _Held.HELD
+# What delivering one row gives: the message id, None (delivered, no id to keep), or HELD.
+Delivery = int | None | Literal[_Held.HELD]
 
 
 def utcnow() -> dt.datetime:
@@ -54,7 +65,7 @@ class Dispatcher:
         self.delivered = 0
 
     @property
-    def repos(self) -> Any:
+    def repos(self) -> Repositories:
         return self.officers.repos
 
     @property
@@ -154,7 +165,11 @@ class Dispatcher:
         if not self.pacer.take(1):  # the digest's own message, reserved first
             return False
         items = items[:DIGEST_MAX_REFS]
-        cases = [c for i in items if (c := await self.repos.cases.get_by_id(i.case_id))]
+        cases = [
+            c
+            for i in items
+            if i.case_id is not None and (c := await self.repos.cases.get_by_id(i.case_id))
+        ]
         posted: set[int | None] = set()
         for case in [c for c in cases if c.urgent]:
             item = next(i for i in items if i.case_id == case.id)
@@ -168,7 +183,7 @@ class Dispatcher:
         items = [i for i in items if i.case_id not in posted]
         if not cases:
             return bool(posted)
-        t = officers_translator(self.services)
+        t = self.services.officers_t
         text = self.services.renderer.render("digest.html.j2", t, cases=cases, total=len(cases))
         try:
             sent = await self.bot.send_message(self.group, text)
@@ -190,7 +205,7 @@ class Dispatcher:
         return True
 
     async def _attempt(self, item: OutboxItem, *, honour_policy: bool = True) -> bool:
-        message_id: int | None
+        message_id: Delivery
         try:
             if item.kind == "to_citizen" and not honour_policy:
                 message_id = await deliver_to_citizen(self.bot, self.repos, item)
@@ -227,7 +242,7 @@ class Dispatcher:
             )
             await self._retry(item, backoff, type(exc).__name__)
             return False
-        if message_id is _HELD:
+        if message_id is HELD:
             return False
         await self.repos.outbox.mark_delivered(item.id, message_id, now=self.now())
         self.delivered += 1
@@ -237,7 +252,7 @@ class Dispatcher:
         due = self.now() + dt.timedelta(seconds=seconds)
         await self.repos.outbox.reschedule(item.id, due, error)
 
-    async def _deliver(self, item: OutboxItem) -> int | None:
+    async def _deliver(self, item: OutboxItem) -> Delivery:
         if item.kind in NEW_CASE_KINDS:
             return await self.officers.post_case(item)
         if item.kind == "to_citizen":
@@ -250,23 +265,17 @@ class Dispatcher:
             return await self.officers.post_reply(item)
         log.error("outbox %s has unknown kind %r; giving up", item.id, item.kind)
         await self.repos.outbox.give_up(item.id, "unknown kind", now=self.now())
-        held: int | None = _HELD
-        return held
+        return HELD
 
-    async def _to_citizen(self, item: OutboxItem) -> int | None:
+    async def _to_citizen(self, item: OutboxItem) -> Delivery:
         """An officer's reply or a notice, honouring "never message me first" and safe hours."""
         user = await self.repos.users.get(item.target_chat_id)
         if user is not None and user.contact_policy == "never_first":
             await self.repos.outbox.hold(item.id)
-            held: int | None = _HELD
-            return held
+            return HELD
         if user is not None and user.contact_policy == "safe_hours":
             due = next_safe_moment(self.now(), user.safe_hours_from, user.safe_hours_to)
             if due is not None:
                 await self.repos.outbox.reschedule(item.id, due, "outside safe hours")
-                later: int | None = _HELD
-                return later
+                return HELD
         return await deliver_to_citizen(self.bot, self.repos, item)
-
-
-_HELD: Any = object()  # "not sent now, and that is fine": the row was held or rescheduled

@@ -9,8 +9,9 @@ from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
 from telegram.error import BadRequest
 
 from bot.context import Services
-from bot.queue.cards import case_card, officers_translator, topic_name
+from bot.queue.cards import case_card, topic_name
 from bot.storage.models import Case, NewOutbox, OutboxItem
+from bot.storage.repos import Repositories
 
 
 class OfficersGroup:
@@ -21,8 +22,7 @@ class OfficersGroup:
         self._forum: bool | None = None
 
     @property
-    def repos(self) -> Any:
-        assert self.services.repos is not None
+    def repos(self) -> Repositories:
         return self.services.repos
 
     @property
@@ -81,7 +81,7 @@ class OfficersGroup:
         if case.thread_id is not None:
             return case.thread_id
         topic = await self.bot.create_forum_topic(
-            self.group, topic_name(case, officers_translator(self.services))
+            self.group, topic_name(case, self.services.officers_t)
         )
         await self.repos.cases.set_thread(case.id, topic.message_thread_id)
         return topic.message_thread_id

@@ -9,19 +9,15 @@ from collections import defaultdict
 from typing import Any
 
 from telegram import Bot
-from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from bot.config import Settings
 from bot.context import KawanContext, Services
-from bot.handlers.intake_views import expire_draft
-from bot.queue.cards import officers_translator
+from bot.intake.expiry import expire_draft
+from bot.queue.wipe import delete_messages
 from bot.storage.models import NewOutbox
 
 log = logging.getLogger(__name__)
-
-DELETE_WINDOW = dt.timedelta(hours=48)
-OUTBOX_KEPT = dt.timedelta(days=30)
 
 
 def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -44,11 +40,11 @@ async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None
     """Re-announce cases nobody claimed within UNCLAIMED_REMINDER_MINUTES; returns how many."""
     services = context.services
     repos, group = services.repos, services.settings.officers_chat_id
-    if repos is None or group is None:
+    if group is None:
         return 0
     now = now or dt.datetime.now(dt.UTC)
     every = dt.timedelta(minutes=services.settings.unclaimed_reminder_minutes)
-    t = officers_translator(services)
+    t = services.officers_t
     sent = 0
     for case in await repos.cases.unclaimed(now - every, limit=50):
         last = await repos.cases.latest_event(case.id, ("reminder",))
@@ -80,20 +76,12 @@ async def auto_delete(context: KawanContext) -> int:
 async def delete_due(services: Services, bot: Bot, now: dt.datetime) -> int:
     """Delete (both sides) the messages due for auto-delete at `now`; returns how many."""
     repos = services.repos
-    if repos is None:
-        return 0
     due = await repos.messages.due_for_autodelete(now=now, limit=500)
     by_chat: dict[int, list[int]] = defaultdict(list)
     for message in due:
         by_chat[message.chat_id].append(message.message_id)
     for chat_id, ids in by_chat.items():
-        for start in range(0, len(ids), 100):  # deleteMessages takes at most 100 ids
-            chunk = ids[start : start + 100]
-            try:
-                await bot.delete_messages(chat_id, chunk)
-            except TelegramError as exc:
-                log.info("auto-delete in one chat failed (%s)", type(exc).__name__)
-            await repos.messages.forget(chat_id, chunk)
+        await delete_messages(bot, repos, chat_id, ids)
     return len(due)
 
 
@@ -110,15 +98,9 @@ async def forget_expired_drafts(context: KawanContext) -> int:
 
 
 async def daily_retention(context: KawanContext) -> int:
-    """Erase personal data of cases closed more than RETENTION_DAYS ago; drop stale message ids."""
+    """Job: the retention purge (Repositories.purge_expired), as `python -m bot purge` runs it."""
     repos = context.services.repos
-    if repos is None:
-        return 0
-    now = dt.datetime.now(dt.UTC)
-    cutoff = now - dt.timedelta(days=context.services.settings.retention_days)
-    purged: int = await repos.privacy.purge_closed_before(cutoff)
-    await repos.users.forget_inactive(cutoff)
-    await repos.messages.forget_older_than(now - DELETE_WINDOW)
-    await repos.outbox.prune_delivered(now - OUTBOX_KEPT)  # the audit lives in case_events
+    retention_days = context.services.settings.retention_days
+    purged = await repos.purge_expired(retention_days, dt.datetime.now(dt.UTC))
     log.info("retention: %s case(s) purged", purged)
     return purged

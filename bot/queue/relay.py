@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from telegram import Bot
 
 from bot.storage.models import OutboxItem
+from bot.storage.repos import Repositories
 from bot.ui.i18n import TIMEZONE
 
 
-async def deliver_to_citizen(bot: Bot, repos: Any, item: OutboxItem) -> int:
+async def deliver_to_citizen(bot: Bot, repos: Repositories, item: OutboxItem) -> int:
     """Send one citizen-bound row now (the dispatcher, or at the citizen's next contact)."""
     payload = dict(item.payload)
     if payload.get("copy_from"):

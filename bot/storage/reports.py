@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import datetime
@@ -131,3 +133,12 @@ class ReportRepository:
                         record[key] = mask_phone_numbers(record[key])
             result.append({c: record[c] for c in columns})
         return result
+
+
+def rows_to_csv(rows: list[dict[str, Any]]) -> str:
+    """export_rows as CSV text, header first (just "ref" when there are no rows)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["ref"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.storage.cases import CaseRepository
 from bot.storage.db import Database
-from bot.storage.messages import MessageRepository
+from bot.storage.messages import DELETABLE_FOR, MessageRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.privacy import PrivacyRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.users import UserRepository
+
+OUTBOX_KEPT = timedelta(days=30)  # delivered rows; the audit itself lives in case_events
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +40,16 @@ class Repositories:
             reports=ReportRepository(db),
             privacy=PrivacyRepository(db),
         )
+
+    async def purge_expired(self, retention_days: int, now: datetime) -> int:
+        """The retention purge (daily job and `python -m bot purge`); returns cases purged.
+
+        Erases personal data of cases closed more than `retention_days` ago, forgets users
+        inactive that long, drops message ids too old to delete and old delivered outbox rows.
+        """
+        cutoff = now - timedelta(days=retention_days)
+        purged = await self.privacy.purge_closed_before(cutoff)
+        await self.users.forget_inactive(cutoff)
+        await self.messages.forget_older_than(now - DELETABLE_FOR)
+        await self.outbox.prune_delivered(now - OUTBOX_KEPT)
+        return purged

@@ -6,19 +6,30 @@ import hashlib
 import logging
 import re
 import sqlite3
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol
 
 from bot.storage.timestamps import stamp
-
-if TYPE_CHECKING:
-    from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
 _MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+class Database(Protocol):
+    """What migrations need of bot.storage.db.Database (which imports this module)."""
+
+    path: Path
+
+    def transaction(self) -> AbstractAsyncContextManager[None]: ...
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None: ...
+    async def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
 
 
 class MigrationError(RuntimeError):

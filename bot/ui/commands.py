@@ -9,6 +9,7 @@ from typing import Any, Literal
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.ext import Application, BaseHandler, CommandHandler, filters
 
+from bot.config import LOCALES
 from bot.ui.i18n import Catalogs
 
 Audience = Literal["citizen", "officer"]
@@ -79,7 +80,7 @@ async def publish_commands(
     bot: Bot, registry: CommandRegistry, catalogs: Catalogs, officers_chat_id: int | None
 ) -> None:
     """setMyCommands per language for private chats, and the officers' list in their group."""
-    for locale in ("id", "en", None):
+    for locale in (*LOCALES, None):
         t = catalogs.get(locale or catalogs.default)
         citizen = [BotCommand(c.name, t(c.description)) for c in registry.menu("citizen")]
         await bot.set_my_commands(

@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 from babel.support import Translations
 
-LOCALES: tuple[str, ...] = ("id", "en")
+from bot.config import LOCALES
+
 TIMEZONE = ZoneInfo("Asia/Phnom_Penh")
 DOMAIN = "bot"
 

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from bot.config import LOCALES
 from bot.ui.i18n import Catalogs, Translator
 
 TEXT_LIMIT = 4096
@@ -106,7 +107,7 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, catalogs: Catalogs) -> None:
         self._envs: dict[str, jinja2.Environment] = {}
-        for locale in ("id", "en"):
+        for locale in LOCALES:
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(templates_dir),
                 autoescape=True,
