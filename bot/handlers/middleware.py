@@ -48,9 +48,10 @@ async def prepare(update: object, context: KawanContext) -> None:
     if (
         services.dispatcher is not None
         and record is not None
-        and record.contact_policy == "never_first"
+        and (record.contact_policy == "never_first" or services.dispatcher.holds_for(user.id))
     ):
-        # The citizen is here: replies held for "never message me first" can be shown now.
+        # The citizen is here: replies held for "never message me first", or kept while they
+        # had blocked the bot, can be shown now.
         await services.dispatcher.deliver_held(user.id)
 
 

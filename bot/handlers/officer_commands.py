@@ -17,6 +17,7 @@ from bot.queue.jobs import day_range
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
 from bot.ui.commands import N_, CommandRegistry
+from bot.ui.fit import fit_html
 
 QUEUE_PAGE = 25
 
@@ -60,7 +61,7 @@ async def case_details(update: Update, context: KawanContext) -> None:
     media = await repos.cases.media(case.id)
     card = case_card(context.services, case, media_count=len(media))
     history = context.services.renderer.render("history.html.j2", t, events=events[-15:])
-    await show(update, context, Screen(f"{card.text}\n\n{history}"[:4000], card.rows))
+    await show(update, context, Screen(fit_html(f"{card.text}\n\n{history}"), card.rows))
 
 
 async def note(update: Update, context: KawanContext) -> None:
@@ -92,7 +93,7 @@ async def note(update: Update, context: KawanContext) -> None:
         actor="officer",
         actor_id=update.effective_user.id,
         kind="note",
-        body=" ".join(args)[:4000],
+        body=" ".join(args),
     )
     await show(update, context, Screen(t("📝 Note saved (not sent to the citizen).")))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 
@@ -12,6 +11,8 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.cards import REFERRALS, case_card, officers_translator
+from bot.queue.refusals import ACK_NOTE, ACK_QUEUED, react
+from bot.queue.relay import relay_rows
 from bot.storage.models import Case, NewOutbox
 from bot.ui.commands import CommandRegistry
 
@@ -181,38 +182,23 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
     officer_id = update.effective_user.id
     if text.startswith("!"):
         await repos.cases.add_event(
-            case.id, actor="officer", actor_id=officer_id, kind="note", body=text[1:].strip()[:4000]
+            case.id, actor="officer", actor_id=officer_id, kind="note", body=text[1:].strip()
         )
-        await message.reply_text(t("📝 Note saved (not sent to the citizen)."))
+        await react(context.bot, (message.chat_id, message.message_id), ACK_NOTE)
         return
     if not case.is_open or case.chat_id is None:
         await message.reply_text(t("This case is closed; the citizen will not receive this."))
         return
     header = f"🇮🇩 <b>KBRI</b> · <code>{case.ref}</code>"
-    if message.text:
-        payload: dict[str, object] = {"text": f"{header}\n{html.escape(message.text)}"}
-    else:
-        caption = html.escape(message.caption or "")
-        payload = {
-            "text": f"{header}\n{caption}".strip()[:1000],
-            "copy_from": [message.chat_id, message.message_id],
-        }
-    notice = NewOutbox(
-        kind="to_citizen", target_chat_id=case.chat_id, case_id=case.id, payload=payload
+    ack = (message.chat_id, message.message_id)
+    copy_from = None if message.text else ack
+    rows = relay_rows(
+        "to_citizen", case.chat_id, case.id, header, text, copy_from=copy_from, ack=ack
     )
-    await repos.cases.record_reply(case.id, officer_id, text[:4000], notify=[notice])
+    await react(context.bot, ack, ACK_QUEUED)  # the dispatcher changes it as delivery goes on
+    await repos.cases.record_reply(case.id, officer_id, text, notify=rows)
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
-    if case.contact_policy == "never_first":
-        note = t(
-            "✉️ Saved as KBRI. The citizen asked not to be messaged first: "
-            "they see it when they next open the chat."
-        )
-    elif case.contact_policy == "safe_hours":
-        note = t("✉️ Saved as KBRI. It reaches the citizen in their safe hours (Cambodia time).")
-    else:
-        note = t("✉️ Sent to the citizen as KBRI.")
-    await message.reply_text(note)
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

@@ -92,7 +92,7 @@ async def my_data(update: Update, context: KawanContext) -> None:
     text = context.services.renderer.render(
         "my_data.html.j2", context.t, dump=dump, cases=len(data["cases"])
     )
-    for part in split_html(text, 4000):
+    for part in split_html(text):
         await context.bot.send_message(chat.id, part)
 
 
