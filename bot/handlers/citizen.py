@@ -21,6 +21,7 @@ from bot.intake.draft import CATEGORY_LABELS
 from bot.queue.relay import relay_rows
 from bot.storage.models import Case
 from bot.ui.commands import N_, CommandRegistry
+from bot.ui.fit import fit_html
 
 RELAY_GROUP = -10  # after the pre-processing, before the features
 FOLLOW_UP_WINDOW = dt.timedelta(days=14)
@@ -51,7 +52,7 @@ async def status(update: Update, context: KawanContext) -> None:
         })  # fmt: skip
     text = context.services.renderer.render("status.html.j2", t, items=items)
     rows = (((t("✍️ Send a help request"), "h:self"),), nav_row(t))
-    await show(update, context, Screen(text, rows))
+    await show(update, context, Screen(fit_html(text), rows))
 
 
 async def on_follow_up(update: Update, context: KawanContext) -> None:

@@ -14,6 +14,8 @@ from bot.handlers.emergency import first_contacts
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake.draft import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_category
 from bot.storage.models import Case
+from bot.ui import limits
+from bot.ui.fit import fit_html, trim
 
 DRAFT_KEY = "intake"  # user_data key of the request being filled in
 DRAFT_TTL_SECONDS = 30 * 60  # a draft left this long without an answer is forgotten
@@ -156,13 +158,14 @@ def summary_screen(context: KawanContext, draft: Draft) -> Screen:
         seen.add(step.key)
         value = draft.answers[step.key]
         labels = {c.value: t(c.label) for c in step.choices}
-        answers.append({"question": t(step.prompt), "answer": labels.get(value, value)})
+        answer = trim(str(labels.get(value, value)), limits.CARD_FIELD)  # the card has it all
+        answers.append({"question": t(step.prompt), "answer": answer})
     text = context.services.renderer.render(
         "intake_summary.html.j2", t, answers=answers, attachments=len(draft.attachments),
         urgent=draft.urgent, exact=draft.exact_location is not None,
     )  # fmt: skip
     rows = (((t("📨 Send to KBRI"), "i:confirm:yes"),), ((t("✖️ Cancel"), "i:cancel:x"),))
-    return Screen(text, rows)
+    return Screen(fit_html(text), rows)
 
 
 def acknowledgement_screen(context: KawanContext, case: Case) -> Screen:

@@ -9,7 +9,8 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import KawanContext
-from bot.ui.commands import CommandRegistry
+from bot.queue.alerts import report_error
+from bot.ui.commands import N_, CommandRegistry
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ async def on_error(update: object, context: KawanContext) -> None:
     log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     # Kept (bounded) for tests, benchmarks and a future /health: names only, no content.
     context.services.errors.append(type(error).__name__)
+    if error is not None:
+        await report_error(context.services, error, _during(update))
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":
@@ -85,6 +88,14 @@ async def on_error(update: object, context: KawanContext) -> None:
             )
     except TelegramError:  # telling the user failed too; the log above is what remains
         pass
+
+
+def _during(update: object) -> str:
+    if not isinstance(update, Update):
+        return N_("a background job")
+    if update.callback_query is not None:
+        return N_("a button press")
+    return N_("a message")
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

@@ -14,12 +14,14 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
+from bot.queue.alerts import report_error
 from bot.queue.cards import officers_translator
 from bot.queue.group import OfficersGroup
 from bot.queue.pacing import GroupPacer
 from bot.queue.refusals import ACK_DELIVERED, ACK_WAITING, Refusals, react
 from bot.queue.relay import deliver_to_citizen, next_safe_moment, seconds_of
 from bot.storage.models import OutboxItem
+from bot.ui.commands import N_
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +85,10 @@ class Dispatcher:
         while True:
             try:
                 busy = await self.run_once()
-            except Exception:  # one bad row must not stop delivery of every other
+            except Exception as exc:  # one bad row must not stop delivery of every other
                 log.exception("dispatcher round failed")
+                with contextlib.suppress(Exception):
+                    await report_error(self.services, exc, N_("the outbox"))
                 busy = False
             if busy:
                 await asyncio.sleep(0)
