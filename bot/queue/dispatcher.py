@@ -138,7 +138,8 @@ class Dispatcher:
             if not self.pacer.take(cost):
                 break
             progressed |= await self._attempt(item)
-        return progressed
+        queued, self.refusals.queued = self.refusals.queued, False  # alerts to post next
+        return progressed or queued
 
     async def _over_budget(self, new_cases: list[OutboxItem], per_case: int) -> bool:
         """More new cases wait (this batch, or the whole backlog) than the pacer allows now."""

@@ -45,6 +45,7 @@ class Refusals:
     def __init__(self, services: Services, bot: Bot, officers: OfficersGroup) -> None:
         self.services, self.bot, self.officers = services, bot, officers
         self.unreachable: set[int] | None = None  # citizens who blocked the bot (loaded lazily)
+        self.queued = False  # an alert or details were queued: the dispatcher has more to do
 
     @property
     def repos(self) -> Any:
@@ -135,6 +136,7 @@ class Refusals:
         text = f"{urgent}<b>{case.ref}</b> · {category}\n\n" + t(
             "Details could not be shown here; they follow in the next messages."
         )
+        self.queued = True
         message_id = await self.officers.post_minimal(case, Screen(text, case_buttons(t, case)))
         for part in split_html(await self.officers.card_text(case)):
             await self.repos.outbox.enqueue(
@@ -168,6 +170,7 @@ class Refusals:
         return case.ref if case is not None else "–"
 
     async def _alert(self, item: OutboxItem, text: str, event: str) -> None:
+        self.queued = True
         alert = NewOutbox(
             kind="notice", target_chat_id=self.officers.group, case_id=item.case_id,
             payload={"text": html.escape(text, quote=False), "alert": True},
