@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
 
@@ -202,3 +203,22 @@ async def test_a_reply_is_not_kept_behind_hundreds_of_group_posts(
     ))  # fmt: skip
     await dispatcher.run_once()
     assert api.visible_texts(CITIZEN.id)[-1] == "Balasan"
+
+
+async def test_a_follow_up_for_a_deleted_topic_brings_the_case_back_in_a_new_topic(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver
+) -> None:
+    thread = await _open_case(app, api, citizen)
+    del api.chat(OFFICERS_CHAT).topics[thread]  # an officer deleted the topic
+    await citizen.send("Ada kabar?")
+    await _settle(app)
+    dispatcher = app.services.dispatcher
+    assert dispatcher is not None
+    later = dispatcher.now() + dt.timedelta(seconds=5)
+    dispatcher.now = lambda: later
+    await _settle(app)
+    new_topic = max(api.chat(OFFICERS_CHAT).topics)
+    assert new_topic != thread
+    texts = [m.get("text", "") for m in api.chat(OFFICERS_CHAT).messages.values()
+             if m.get("message_thread_id") == new_topic]  # fmt: skip
+    assert "KWN-" in texts[0] and any("Ada kabar?" in text for text in texts[1:])

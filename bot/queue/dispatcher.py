@@ -53,7 +53,7 @@ class Dispatcher:
         self._round = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.officers = OfficersGroup(services, bot)
-        self.refusals = Refusals(services, bot, self.officers)
+        self.refusals = Refusals(services, bot, self.officers, lambda: self.now())
         self.delivered = 0
 
     @property
@@ -221,7 +221,11 @@ class Dispatcher:
                 log.error("the officers' group refuses the bot; outbox %s waits", item.id)
                 await self._retry(item, MAX_BACKOFF_SECONDS, "Forbidden")
                 return False
-            await self.refusals.blocked(item)  # kept, and the officers are told
+            if item.kind == "to_citizen":
+                await self.refusals.blocked(item)  # kept, and the officers are told
+            else:
+                log.warning("outbox %s: chat %s refuses the bot", item.id, item.kind)
+                await self.repos.outbox.give_up(item.id, "Forbidden", now=self.now())
             return False
         except BadRequest as exc:
             if item.target_chat_id == self.group and "chat not found" in exc.message.lower():
@@ -242,8 +246,7 @@ class Dispatcher:
             return False
         await self.repos.outbox.mark_delivered(item.id, message_id, now=self.now())
         self.delivered += 1
-        if item.payload.get("ack_last"):
-            await react(self.bot, item.payload.get("ack"), ACK_DELIVERED)
+        await react(self.bot, self.refusals.delivered_ack(item), ACK_DELIVERED)
         return True
 
     async def _retry(self, item: OutboxItem, seconds: float, error: str) -> None:

@@ -7,9 +7,10 @@ An officer's reply carries a reaction on the officer's own message that tells wh
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Bot
@@ -42,10 +43,17 @@ async def react(bot: Bot, ack: Sequence[int] | None, emoji: str) -> None:
 class Refusals:
     """What the dispatcher does with a 400 or a 403 for a row."""
 
-    def __init__(self, services: Services, bot: Bot, officers: OfficersGroup) -> None:
-        self.services, self.bot, self.officers = services, bot, officers
+    def __init__(
+        self,
+        services: Services,
+        bot: Bot,
+        officers: OfficersGroup,
+        now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.services, self.bot, self.officers, self.now = services, bot, officers, now
         self.unreachable: set[int] | None = None  # citizens who blocked the bot (loaded lazily)
         self.queued = False  # an alert or details were queued: the dispatcher has more to do
+        self.failed_acks: set[tuple[int, int]] = set()  # replies with a part not delivered
 
     @property
     def repos(self) -> Any:
@@ -64,7 +72,7 @@ class Refusals:
         """The citizen blocked the bot (or is gone): keep the row until they write again."""
         chats = await self.blocked_chats()
         await self.repos.outbox.hold(item.id, BLOCKED)
-        await react(self.bot, item.payload.get("ack"), ACK_FAILED)
+        await self._failed(item)
         if known or item.target_chat_id in chats:
             return  # the officers were told when it was first noticed
         chats.add(item.target_chat_id)
@@ -77,8 +85,18 @@ class Refusals:
         )
         await self._alert(item, text, "citizen_unreachable")
 
+    def delivered_ack(self, item: OutboxItem) -> Sequence[int] | None:
+        """The officer's message to mark delivered, once the last part went and none failed."""
+        ack = item.payload.get("ack")
+        if not item.payload.get("ack_last") or not ack or tuple(ack) in self.failed_acks:
+            return None
+        return list(ack)
+
     async def refused(self, item: OutboxItem, exc: BadRequest) -> int | None:
         """Retry once in a safe form; the message id, or None once the row is given up."""
+        if "thread not found" in exc.message.lower() and item.case_id is not None:
+            await self._topic_deleted(item)
+            return None
         try:
             if item.kind in ("case_new", "case_card"):
                 return await self._minimal_card(item)
@@ -145,10 +163,20 @@ class Refusals:
             )  # fmt: skip
         return message_id
 
+    async def _topic_deleted(self, item: OutboxItem) -> None:
+        """Someone deleted the case's topic: post the card again (a new topic), then this."""
+        assert item.case_id is not None
+        await self.repos.cases.set_thread(item.case_id, None)
+        card = NewOutbox(kind="case_card", target_chat_id=self.officers.group, case_id=item.case_id)
+        await self.repos.outbox.enqueue(card)
+        later = self.now() + dt.timedelta(seconds=2)
+        await self.repos.outbox.reschedule(item.id, later, "topic deleted")
+        self.queued = True
+
     async def _give_up(self, item: OutboxItem, reason: str) -> None:
         log.warning("outbox %s refused twice by Telegram: %s", item.id, reason[:80])
         await self.repos.outbox.give_up(item.id, f"BadRequest: {reason[:80]}")
-        await react(self.bot, item.payload.get("ack"), ACK_FAILED)
+        await self._failed(item)
         if item.payload.get("alert"):
             return  # an alert that cannot be shown must not raise another alert
         t = officers_translator(self.services)
@@ -164,6 +192,12 @@ class Refusals:
             ref=await self._ref(item), what=what, why=reason[:80],
         )  # fmt: skip
         await self._alert(item, text, "undelivered")
+
+    async def _failed(self, item: OutboxItem) -> None:
+        ack = item.payload.get("ack")
+        if ack:
+            self.failed_acks.add((int(ack[0]), int(ack[1])))
+            await react(self.bot, ack, ACK_FAILED)
 
     async def _ref(self, item: OutboxItem) -> str:
         case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
