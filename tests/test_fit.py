@@ -51,6 +51,8 @@ def test_paragraphs_and_sentences_are_preferred_to_words() -> None:
     assert parts[0] == first.strip()  # cut at the paragraph, not in the middle of it
     sentences = split_html("Satu dua tiga empat. Lima enam tujuh delapan sembilan.", 40)
     assert sentences[0] == "Satu dua tiga empat."
+    escaped = split_html(html.escape('Kami & KBRI <cek> "dokumen" Anda. ' * 200), 4000)
+    assert all(part.endswith("Anda.") for part in escaped)  # an entity's ";" ends no sentence
 
 
 def test_the_first_part_can_have_its_own_limit_for_a_caption() -> None:

@@ -72,7 +72,7 @@ def _strength(token: str, previous: str) -> int:
         return 3
     if "\n" in token:
         return 2
-    return 1 if previous.endswith(_SENTENCE_END) else 0
+    return 1 if html.unescape(previous).endswith(_SENTENCE_END) else 0  # "&amp;" ends in "&"
 
 
 def split_html(text: str, limit: int = limits.TEXT, first_limit: int | None = None) -> list[str]:
