@@ -99,13 +99,21 @@ class Refusals:
             return None
         try:
             if item.kind in ("case_new", "case_card"):
-                return await self._minimal_card(item)
-            if item.kind == "case_file" or item.payload.get("alert"):
+                sent = await self._minimal_card(item)
+            elif item.kind == "case_file" or item.payload.get("alert"):
                 raise exc
-            return await self._safe_text(item, html_refused="entit" in exc.message.lower())
+            else:
+                sent = await self._safe_text(item, html_refused="entit" in exc.message.lower())
         except (BadRequest, Forbidden) as again:
             await self._give_up(item, again.message)
             return None
+        except TelegramError as passing:  # a timeout or a flood wait: the safe form, later
+            later = self.now() + dt.timedelta(seconds=30)
+            await self.repos.outbox.reschedule(item.id, later, type(passing).__name__)
+            return None
+        if sent is None:  # nothing could be shown (the case is gone, the text was empty)
+            await self._give_up(item, exc.message)
+        return sent
 
     async def _safe_text(self, item: OutboxItem, *, html_refused: bool) -> int | None:
         payload = item.payload
