@@ -14,12 +14,13 @@ from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.queue.cards import officers_translator
 from bot.storage.models import NewOutbox
+from bot.ui import limits
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.render import split_html
 
 log = logging.getLogger(__name__)
 
-DELETE_WINDOW = dt.timedelta(hours=48)  # bots may delete private messages this young
+DELETE_WINDOW = limits.DELETE_WINDOW  # bots may delete private messages this young
 AUTO_DELETE_CHOICES = (5, 30, 120)  # minutes
 
 

@@ -17,10 +17,11 @@ from bot.context import KawanContext, Services
 from bot.handlers.intake_views import expire_draft
 from bot.queue.cards import officers_translator
 from bot.storage.models import NewOutbox
+from bot.ui import limits
 
 log = logging.getLogger(__name__)
 
-DELETE_WINDOW = dt.timedelta(hours=48)
+DELETE_WINDOW = limits.DELETE_WINDOW
 OUTBOX_KEPT = dt.timedelta(days=30)
 
 

@@ -6,12 +6,15 @@ Telegram counts them; bot/ui/fit.py bounds and splits texts to these numbers.
 
 from __future__ import annotations
 
+import datetime as dt
+
 TEXT = 4096  # sendMessage / editMessageText text
 CAPTION = 1024  # photo, document and copyMessage captions
 CALLBACK_DATA_BYTES = 64  # an inline button's callback_data, in bytes
 CALLBACK_ANSWER = 200  # answerCallbackQuery text
 TOPIC_NAME = 128  # createForumTopic name
 DELETE_WINDOW_SECONDS = 48 * 3600  # a bot can delete its messages for everyone this long
+DELETE_WINDOW = dt.timedelta(seconds=DELETE_WINDOW_SECONDS)
 START_PAYLOAD = 64  # /start deep-link payload
 
 # What fields a person typed may take on a card before "…": the full text follows the card.
