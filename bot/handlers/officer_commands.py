@@ -12,9 +12,9 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, show
+from bot.queue.acks import ACK_NOTE
 from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card, officers_translator
 from bot.queue.jobs import day_range
-from bot.queue.refusals import ACK_NOTE, react
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
 from bot.ui.commands import N_, CommandRegistry
@@ -97,7 +97,8 @@ async def note(update: Update, context: KawanContext) -> None:
         body=" ".join(args),
     )
     message = update.effective_message  # a reaction says "saved": no message in the group
-    await react(context.bot, (message.chat_id, message.message_id), ACK_NOTE)
+    if context.services.dispatcher is not None and message is not None:
+        context.services.dispatcher.acks.set((message.chat_id, message.message_id), ACK_NOTE)
 
 
 async def statistics(update: Update, context: KawanContext) -> None:

@@ -10,8 +10,8 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
+from bot.queue.acks import ACK_NOTE, ACK_QUEUED
 from bot.queue.cards import REFERRALS, case_card, officers_translator
-from bot.queue.refusals import ACK_NOTE, ACK_QUEUED, react
 from bot.queue.relay import relay_rows
 from bot.storage.models import Case, NewOutbox
 from bot.ui.commands import CommandRegistry
@@ -184,7 +184,8 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
         await repos.cases.add_event(
             case.id, actor="officer", actor_id=officer_id, kind="note", body=text[1:].strip()
         )
-        await react(context.bot, (message.chat_id, message.message_id), ACK_NOTE)
+        if context.services.dispatcher is not None:
+            context.services.dispatcher.acks.set((message.chat_id, message.message_id), ACK_NOTE)
         return
     if not case.is_open or case.chat_id is None:
         await message.reply_text(t("This case is closed; the citizen will not receive this."))
@@ -195,10 +196,12 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
     rows = relay_rows(
         "to_citizen", case.chat_id, case.id, header, text, copy_from=copy_from, ack=ack
     )
-    await react(context.bot, ack, ACK_QUEUED)  # the dispatcher changes it as delivery goes on
+    dispatcher = context.services.dispatcher
+    if dispatcher is not None:  # a reaction, changed as delivery goes on; nobody waits for it
+        dispatcher.acks.set(ack, ACK_QUEUED)
     await repos.cases.record_reply(case.id, officer_id, text, notify=rows)
-    if context.services.dispatcher is not None:
-        context.services.dispatcher.wake()
+    if dispatcher is not None:
+        dispatcher.wake()
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

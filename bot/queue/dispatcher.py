@@ -14,11 +14,12 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
+from bot.queue.acks import ACK_DELIVERED, ACK_WAITING, Acks
 from bot.queue.alerts import report_error
 from bot.queue.cards import officers_translator
 from bot.queue.group import OfficersGroup
 from bot.queue.pacing import GroupPacer
-from bot.queue.refusals import ACK_DELIVERED, ACK_WAITING, Refusals, react
+from bot.queue.refusals import Refusals
 from bot.queue.relay import deliver_to_citizen, next_safe_moment, seconds_of
 from bot.storage.models import OutboxItem
 from bot.ui.commands import N_
@@ -53,7 +54,8 @@ class Dispatcher:
         self._round = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.officers = OfficersGroup(services, bot)
-        self.refusals = Refusals(services, bot, self.officers, lambda: self.now())
+        self.acks = Acks(bot)  # reactions on officers' replies, never waited for
+        self.refusals = Refusals(services, bot, self.officers, self.acks, lambda: self.now())
         self.delivered = 0
 
     @property
@@ -78,6 +80,7 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.acks.flush()
 
     async def _loop(self) -> None:
         with contextlib.suppress(Exception):  # who blocked the bot, for their next message
@@ -109,7 +112,8 @@ class Dispatcher:
         """Run rounds until nothing more is due now (tests, benchmarks, shutdown)."""
         for _ in range(rounds):
             if not await self.run_once():
-                return
+                break
+        await self.acks.flush()
 
     async def _round_unlocked(self) -> bool:
         # Citizen-bound rows first, from their own batch: they never wait behind group posts.
@@ -246,7 +250,7 @@ class Dispatcher:
             return False
         await self.repos.outbox.mark_delivered(item.id, message_id, now=self.now())
         self.delivered += 1
-        await react(self.bot, self.refusals.delivered_ack(item), ACK_DELIVERED)
+        self.acks.set(self.refusals.delivered_ack(item), ACK_DELIVERED)
         return True
 
     async def _retry(self, item: OutboxItem, seconds: float, error: str) -> None:
@@ -276,13 +280,13 @@ class Dispatcher:
         user = await self.repos.users.get(item.target_chat_id)
         if user is not None and user.contact_policy == "never_first":
             await self.repos.outbox.hold(item.id)
-            await react(self.bot, item.payload.get("ack"), ACK_WAITING)
+            self.acks.set(item.payload.get("ack"), ACK_WAITING)
             return held
         if user is not None and user.contact_policy == "safe_hours":
             due = next_safe_moment(self.now(), user.safe_hours_from, user.safe_hours_to)
             if due is not None:
                 await self.repos.outbox.reschedule(item.id, due, "outside safe hours")
-                await react(self.bot, item.payload.get("ack"), ACK_WAITING)
+                self.acks.set(item.payload.get("ack"), ACK_WAITING)
                 return held
         return await deliver_to_citizen(self.bot, self.repos, item)
 

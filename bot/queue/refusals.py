@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import Services
 from bot.handlers.screens import Screen
+from bot.queue.acks import ACK_FAILED, Acks
 from bot.queue.cards import CATEGORY_NAMES, case_buttons, officers_translator
 from bot.queue.group import OfficersGroup
 from bot.storage.models import NewOutbox, OutboxItem
@@ -25,19 +26,7 @@ from bot.ui.fit import split_html, split_plain, to_plain
 
 log = logging.getLogger(__name__)
 
-# Reactions on an officer's reply (Telegram allows only its own list of emoji).
-ACK_QUEUED, ACK_DELIVERED, ACK_WAITING, ACK_FAILED, ACK_NOTE = "✍", "👌", "😴", "💔", "🤝"
 BLOCKED = "Forbidden: blocked"  # last_error of rows held for a citizen who blocked the bot
-
-
-async def react(bot: Bot, ack: Sequence[int] | None, emoji: str) -> None:
-    """Set the reaction on an officer's message; a refusal only costs the reaction."""
-    if not ack:
-        return
-    try:
-        await bot.set_message_reaction(int(ack[0]), int(ack[1]), emoji)
-    except TelegramError as exc:
-        log.info("reaction not set (%s)", type(exc).__name__)
 
 
 class Refusals:
@@ -48,9 +37,11 @@ class Refusals:
         services: Services,
         bot: Bot,
         officers: OfficersGroup,
+        acks: Acks,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.services, self.bot, self.officers, self.now = services, bot, officers, now
+        self.acks = acks
         self.unreachable: set[int] | None = None  # citizens who blocked the bot (loaded lazily)
         self.queued = False  # an alert or details were queued: the dispatcher has more to do
         self.failed_acks: set[tuple[int, int]] = set()  # replies with a part not delivered
@@ -205,7 +196,7 @@ class Refusals:
         ack = item.payload.get("ack")
         if ack:
             self.failed_acks.add((int(ack[0]), int(ack[1])))
-            await react(self.bot, ack, ACK_FAILED)
+            self.acks.set(ack, ACK_FAILED)
 
     async def _ref(self, item: OutboxItem) -> str:
         case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
