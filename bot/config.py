@@ -31,6 +31,12 @@ class Settings:
     log_level: str = "INFO"
     unclaimed_reminder_minutes: int = 15
     content_dir: Path | None = None
+    alerts_chat_id: int | None = None  # unexpected errors go here; None: the officers' group
+
+    @property
+    def alerts_chat(self) -> int | None:
+        """Where a person reads about unexpected errors (ALERTS_CHAT_ID, else the group)."""
+        return self.alerts_chat_id if self.alerts_chat_id is not None else self.officers_chat_id
 
     @property
     def base_url(self) -> str:
@@ -87,14 +93,7 @@ def load_settings(
     token = env.get("BOT_TOKEN", "").strip() or None
     if token and not _TOKEN.match(token):
         raise SettingsError("BOT_TOKEN is malformed (expected digits, a colon, then the secret)")
-    officers_raw = env.get("OFFICERS_CHAT_ID", "").strip()
-    officers_chat_id = None
-    if officers_raw:
-        if not re.fullmatch(r"-?\d+", officers_raw):
-            raise SettingsError(
-                f"OFFICERS_CHAT_ID must be a chat id such as -1001234567890, got {officers_raw!r}"
-            )
-        officers_chat_id = int(officers_raw)
+    officers_chat_id = _chat_id(env, "OFFICERS_CHAT_ID")
     ids_raw = [p.strip() for p in env.get("OFFICER_IDS", "").split(",") if p.strip()]
     if any(not p.isdigit() for p in ids_raw):
         raise SettingsError("OFFICER_IDS must be a comma-separated list of Telegram user ids")
@@ -127,4 +126,14 @@ def load_settings(
         log_level=level,
         unclaimed_reminder_minutes=_int(env, "UNCLAIMED_REMINDER_MINUTES", 15, minimum=1),
         content_dir=Path(content) if content else None,
+        alerts_chat_id=_chat_id(env, "ALERTS_CHAT_ID"),
     )
+
+
+def _chat_id(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"-?\d+", raw):
+        raise SettingsError(f"{name} must be a chat id such as -1001234567890, got {raw!r}")
+    return int(raw)

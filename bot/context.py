@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -36,6 +37,15 @@ class OutboxWorker(Protocol):
     async def stop(self) -> None: ...
     async def settle(self, rounds: int = 100) -> None: ...
     async def deliver_held(self, chat_id: int) -> int: ...
+    def holds_for(self, chat_id: int) -> bool: ...
+    @property
+    def acks(self) -> Reactions: ...
+
+
+class Reactions(Protocol):
+    """Reactions on officers' messages, set in the background (bot/queue/acks.py)."""
+
+    def set(self, ack: Sequence[int] | None, emoji: str) -> None: ...
 
 
 @dataclass
@@ -60,6 +70,7 @@ class Services:
     dispatcher: OutboxWorker | None = None
     flood: FloodGuard = field(default_factory=FloodGuard)
     errors: deque[str] = field(default_factory=lambda: deque(maxlen=100))
+    alerted_at: dict[str, float] = field(default_factory=dict)  # error kind -> last alert
     # Screens that depend only on language and content, built once per run (handlers/screens).
     screens: dict[tuple[str, ...], object] = field(default_factory=dict)
 

@@ -14,6 +14,8 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import KawanApplication
 from bot.logfilter import RedactingFilter
+from bot.storage.models import NewCase, NewOutbox
+from bot.transport.chatlog import CAPTION_LIMIT, TEXT_LIMIT, ApiError, checked_text
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import MEDIA_KINDS, Person, UpdateFactory
@@ -66,8 +68,15 @@ async def test_injection_corpus_comes_out_inert_everywhere(
     assert app.services.repos is not None and await app.services.repos.cases.count_open() == 1
 
 
+HTML_HEAVY = "<>&\"'/*_`[]()#!\n\u202e\u200f😀🇮🇩 ab. "
+_long_texts = st.builds(  # up to 10,000 characters, cheap to draw: a pattern repeated
+    lambda pattern, times: (pattern * times)[:10_000],
+    st.text(alphabet=st.sampled_from(HTML_HEAVY), min_size=1, max_size=40),
+    st.integers(min_value=50, max_value=600),
+)
 _texts = st.one_of(
     st.text(max_size=300),
+    _long_texts,
     st.sampled_from(INJECTIONS),
     st.text(
         alphabet=st.sampled_from("<>&\"'/*_`[]()#!\n\u202e\u200f😀🇮🇩 abcKWN-0123"), max_size=120
@@ -94,6 +103,7 @@ _updates = st.one_of(
     st.tuples(st.just("edit"), st.integers(1, 6), _texts),
     st.tuples(st.just("forward"), st.integers(1, 6), _texts),
     st.tuples(st.just("group"), st.integers(0, 6), st.one_of(_texts, _commands)),
+    st.tuples(st.just("reply"), st.integers(1, 3), _texts),  # an officer answers in a topic
 )
 
 
@@ -103,7 +113,7 @@ async def _push(
     kind, who, value = spec
     person = (
         OFFICER
-        if who == 0
+        if who == 0 or kind == "reply"
         else Person(
             id=200_000 + who, first_name=f"U{who}", language_code=("id", "en", None)[who % 3]
         )
@@ -119,6 +129,9 @@ async def _push(
         update = factory.edited(person, last or 1, value or ".")
     elif kind == "forward":
         update = factory.message(person, value or ".", forwarded=True)
+    elif kind == "reply":
+        thread = sorted(api.chat(OFFICERS_CHAT).topics)[who - 1]  # the case of person `who`
+        update = factory.message(person, value or ".", chat_id=OFFICERS_CHAT, thread_id=thread)
     else:
         update = factory.message(person, value or ".", chat_id=OFFICERS_CHAT, thread_id=None)
     await app.process_update(update)
@@ -136,6 +149,7 @@ def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path
         )
         async with running(app):
             factory = UpdateFactory(api, app.bot)
+            await _open_cases(app, people=(1, 2, 3))  # follow-ups and replies have a case
             loop = asyncio.get_running_loop()
             done = 0
 
@@ -159,8 +173,53 @@ def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path
             assert done >= 2500
             assert not app.services.errors, list(app.services.errors)
             assert all(SENTINEL not in text for text in _outgoing_texts(api))
+            assert any("(2/" in text for text in _outgoing_texts(api)), "long texts were split"
+            refused = _refused_by_telegram(api)
+            assert not refused, refused[:3]
+            assert app.services.repos is not None
+            assert not await _failed_rows_nobody_was_told_about(app), "told the officers"
 
     asyncio.run(scenario())
+
+
+async def _open_cases(app: KawanApplication, people: tuple[int, ...]) -> None:
+    repos, dispatcher = app.services.repos, app.services.dispatcher
+    assert repos is not None and dispatcher is not None
+    for who in people:
+        await repos.cases.create_case(
+            NewCase(user_id=200_000 + who, chat_id=200_000 + who, kind="self", category="visa",
+                    locale="id", description="tolong", consent_text_version="test"),
+            [NewOutbox(kind="case_new", target_chat_id=OFFICERS_CHAT)],
+        )  # fmt: skip
+    await dispatcher.settle()
+
+
+def _refused_by_telegram(api: OfflineBotAPI) -> list[str]:
+    """Every text and caption sent, through the offline transport's Telegram checks."""
+    refused = []
+    for method, params in api.calls:
+        for key, limit in (("text", TEXT_LIMIT), ("caption", CAPTION_LIMIT)):
+            if params.get(key) is None or method == "answerCallbackQuery":
+                continue
+            try:
+                checked_text(params, key, limit)
+            except ApiError as exc:
+                refused.append(f"{method}: {exc.description}")
+    return refused
+
+
+async def _failed_rows_nobody_was_told_about(app: KawanApplication) -> list[int]:
+    repos = app.services.repos
+    assert repos is not None
+    rows = await repos.db.fetchall("SELECT id, case_id FROM outbox WHERE failed_at IS NOT NULL")
+    untold = []
+    for row in rows:
+        kinds = (
+            {e.kind for e in await repos.cases.events(row["case_id"])} if row["case_id"] else set()
+        )
+        if "undelivered" not in kinds:
+            untold.append(row["id"])
+    return untold
 
 
 def test_log_filter_redacts_tokens_numbers_and_locations(caplog) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from dataclasses import replace
@@ -35,11 +36,15 @@ class Transcript:
         if method == "answerCallbackQuery" and params.get("text"):
             self._print("", f"(notice) {params['text']}")
             return
+        chat_id = int(params.get("chat_id") or 0)
+        prefix = "" if chat_id == self.user_chat else "[officers] "
+        if method == "setMessageReaction":  # how officers learn what became of their reply
+            self._print(prefix, f"(reaction on message {params.get('message_id')}: "
+                                f"{self._emoji(params.get('reaction'))})")  # fmt: skip
+            return
         if method not in ("sendMessage", "editMessageText", "sendVenue", "sendDocument",
                           "sendPhoto", "copyMessage", "createForumTopic"):  # fmt: skip
             return
-        chat_id = int(params.get("chat_id") or 0)
-        prefix = "" if chat_id == self.user_chat else "[officers] "
         log = self.api.chats.get(chat_id)
         message = None
         if log is not None and log.messages:
@@ -81,6 +86,13 @@ class Transcript:
             ]
             labels = [f"[@{n}] {label}" for n, (label, _, _) in enumerate(self.officer_buttons, 1)]
             self._print(prefix, "  ".join(labels))
+
+    @staticmethod
+    def _emoji(reaction: object) -> str:
+        items = json.loads(reaction) if isinstance(reaction, str) else reaction
+        if not isinstance(items, list):
+            return "none"
+        return " ".join(str(r.get("emoji")) for r in items if isinstance(r, dict)) or "none"
 
     def _print(self, prefix: str, body: str) -> None:
         if self.closed:

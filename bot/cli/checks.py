@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from bot.config import LOCALES
 from bot.content import TOPICS, Content, ContentError, Guide, load_content
 from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
+from bot.ui import limits
 from bot.ui.i18n import Catalogs
 from bot.ui.render import TEXT_LIMIT, Renderer, split_html
 from bot.understanding.estimates import load_fine_rate
@@ -173,7 +174,9 @@ def _check_screens(content: Content) -> Iterator[Problem]:
         for error in report.errors:
             yield Problem(str(templates), f"a screen failed in {locale}: {error}")
         for method in report.too_long:
-            yield Problem(str(templates), f"{method} over Telegram's 4096 characters in {locale}")
+            yield Problem(
+                str(templates), f"{method} over Telegram's {limits.TEXT} characters in {locale}"
+            )
 
 
 def _check_templates(content: Content, locales_dir: Path) -> Iterator[Problem]:

@@ -14,6 +14,8 @@ from bot.storage.models import NewCase, NewOutbox
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person
+from bot.ui import limits
+from bot.ui.fit import visible_length
 from bot.ui.render import Renderer
 
 OFFICERS_CHAT = -100_999
@@ -49,7 +51,7 @@ async def _visit(settings: Settings, locale: str) -> TourReport:
     finally:
         Renderer.render = original  # type: ignore[method-assign]
     for method, params in api.calls:
-        if len(str(params.get("text") or "")) > 4096:
+        if visible_length(str(params.get("text") or "")) > limits.TEXT:
             report.too_long.append(method)
     return report
 

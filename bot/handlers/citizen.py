@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 from telegram import Update
 from telegram.ext import (
@@ -19,8 +18,10 @@ from bot.handlers.emergency import emergency_screen
 from bot.handlers.intake_views import DRAFT_KEY, expire_draft
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake.draft import CATEGORY_LABELS
-from bot.storage.models import Case, NewOutbox
+from bot.queue.relay import relay_rows
+from bot.storage.models import Case
 from bot.ui.commands import N_, CommandRegistry
+from bot.ui.fit import fit_html
 
 RELAY_GROUP = -10  # after the pre-processing, before the features
 FOLLOW_UP_WINDOW = dt.timedelta(days=14)
@@ -51,7 +52,7 @@ async def status(update: Update, context: KawanContext) -> None:
         })  # fmt: skip
     text = context.services.renderer.render("status.html.j2", t, items=items)
     rows = (((t("✍️ Send a help request"), "h:self"),), nav_row(t))
-    await show(update, context, Screen(text, rows))
+    await show(update, context, Screen(fit_html(text), rows))
 
 
 async def on_follow_up(update: Update, context: KawanContext) -> None:
@@ -82,16 +83,11 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
     header = f"💬 <b>WNI</b> · <code>{case.ref}</code>"
     if danger is not None:
         header = f"🚨 {header}"
-    payload: dict[str, object] = {"text": f"{header}\n{html.escape(body)}"[:4000]}
-    if not message.text:
-        payload = {
-            "text": f"{header}\n{html.escape(body)}"[:1000],
-            "copy_from": [message.chat_id, message.message_id],
-        }
-    relay = NewOutbox(kind="case_update", target_chat_id=officers, case_id=case.id, payload=payload)
+    copy_from = None if message.text else (message.chat_id, message.message_id)
+    rows = relay_rows("case_update", officers, case.id, header, body, copy_from=copy_from)
     await repos.cases.add_event(
         case.id, actor="citizen", actor_id=user.id, kind="citizen_message",
-        detail=None if message.text else "media", body=body[:4000] or None, notify=[relay],
+        detail=None if message.text else "media", body=body or None, notify=rows,
     )  # fmt: skip
     if danger is not None:
         await repos.cases.mark_urgent(case.id, actor="system", actor_id=None)

@@ -7,10 +7,11 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, nav_row, show, stale_button
+from bot.ui import limits
 from bot.ui.commands import CommandRegistry
 
 FALLBACK_GROUP = 0  # same group as the features, registered last: only unclaimed updates reach it
-MAX_TEXT = 4096
+MAX_TEXT = limits.TEXT
 
 
 async def on_unknown_command(update: Update, context: KawanContext) -> None:

@@ -16,6 +16,8 @@ from bot.intake.draft import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_categor
 from bot.intake.expiry import DRAFT_KEY, DRAFT_TTL_SECONDS, expire_draft
 from bot.intake.expiry import TOUCHED as _TOUCHED
 from bot.storage.models import Case
+from bot.ui import limits
+from bot.ui.fit import fit_html, trim
 
 __all__ = ["DRAFT_KEY", "DRAFT_TTL_SECONDS", "draft_of", "expire_draft", "save_draft"]
 
@@ -139,13 +141,14 @@ def summary_screen(context: KawanContext, draft: Draft) -> Screen:
         seen.add(step.key)
         value = draft.answers[step.key]
         labels = {c.value: t(c.label) for c in step.choices}
-        answers.append({"question": t(step.prompt), "answer": labels.get(value, value)})
+        answer = trim(str(labels.get(value, value)), limits.CARD_FIELD)  # the card has it all
+        answers.append({"question": t(step.prompt), "answer": answer})
     text = context.services.renderer.render(
         "intake_summary.html.j2", t, answers=answers, attachments=len(draft.attachments),
         urgent=draft.urgent, exact=draft.exact_location is not None,
     )  # fmt: skip
     rows = (((t("📨 Send to KBRI"), "i:confirm:yes"),), ((t("✖️ Cancel"), "i:cancel:x"),))
-    return Screen(text, rows)
+    return Screen(fit_html(text), rows)
 
 
 def acknowledgement_screen(context: KawanContext, case: Case) -> Screen:

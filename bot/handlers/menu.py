@@ -12,6 +12,7 @@ from bot.handlers.emergency import emergency_screen
 from bot.handlers.screens import Screen, answer_query, column, nav_row, rendered_once, show
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.i18n import Translator
+from bot.ui.limits import START_PAYLOAD
 
 # Menu sections of content/ guides, with the extra feature buttons each one carries.
 SUBMENUS: dict[str, tuple[str, str]] = {
@@ -80,7 +81,7 @@ def _language(t: Translator, context: KawanContext) -> Screen:
 
 async def start(update: Update, context: KawanContext) -> None:
     """/start, with deep-link payloads (t.me/<bot>?start=darurat) opening a screen directly."""
-    payload = (context.args or [""])[0].lower()[:64]
+    payload = (context.args or [""])[0].lower()[:START_PAYLOAD]
     target = DEEP_LINKS.get(payload)
     if target is not None:
         await open_screen(update, context, target)

@@ -10,8 +10,9 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import KawanContext
+from bot.queue.alerts import report_error
 from bot.runtime.ratelimit import Priority, raise_priority
-from bot.ui.commands import CommandRegistry
+from bot.ui.commands import N_, CommandRegistry
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,10 @@ async def prepare(update: object, context: KawanContext) -> None:
     if (
         services.dispatcher is not None
         and record is not None
-        and record.contact_policy == "never_first"
+        and (record.contact_policy == "never_first" or services.dispatcher.holds_for(user.id))
     ):
-        # The citizen is here: replies held for "never message me first" can be shown now.
+        # The citizen is here: replies held for "never message me first", or kept while they
+        # had blocked the bot, can be shown now.
         await services.dispatcher.deliver_held(user.id)
 
 
@@ -73,6 +75,8 @@ async def on_error(update: object, context: KawanContext) -> None:
     log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     # Kept (bounded) for tests, benchmarks and a future /health: names only, no content.
     context.services.errors.append(type(error).__name__)
+    if error is not None:
+        await report_error(context.services, error, _during(update))
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":
@@ -88,6 +92,14 @@ async def on_error(update: object, context: KawanContext) -> None:
             )
     except TelegramError:  # telling the user failed too; the log above is what remains
         pass
+
+
+def _during(update: object) -> str:
+    if not isinstance(update, Update):
+        return N_("a background job")
+    if update.callback_query is not None:
+        return N_("a button press")
+    return N_("a message")
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

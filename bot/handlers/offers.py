@@ -17,7 +17,9 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
+from bot.ui import limits
 from bot.ui.commands import N_, CommandRegistry
+from bot.ui.fit import fit_html, trim
 from bot.ui.render import render_mapping
 
 WAITING = 0
@@ -40,7 +42,7 @@ def verdict_screen(context: KawanContext, text: str) -> Screen:
         {
             "title": render_mapping(hit.flag.title, t.locale),
             "explanation": render_mapping(hit.flag.explanation, t.locale),
-            "quote": " ".join(hit.quote.split()),
+            "quote": trim(" ".join(hit.quote.split()), limits.CARD_FIELD),
         }
         for hit in verdict.hits[:8]
     ]
@@ -55,7 +57,7 @@ def verdict_screen(context: KawanContext, text: str) -> Screen:
         ((t("🔎 Check another offer"), "o:start"),),
         nav_row(t),
     )
-    return Screen(body[:4096], rows)
+    return Screen(fit_html(body), rows)
 
 
 async def start(update: Update, context: KawanContext) -> int | None:

@@ -10,12 +10,14 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, show
+from bot.queue.acks import ACK_NOTE
 from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card
 from bot.queue.jobs import day_range
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
 from bot.storage.reports import rows_to_csv
 from bot.ui.commands import N_, CommandRegistry
+from bot.ui.fit import fit_html
 
 QUEUE_PAGE = 25
 
@@ -57,7 +59,7 @@ async def case_details(update: Update, context: KawanContext) -> None:
     media = await repos.cases.media(case.id)
     card = case_card(context.services, case, media_count=len(media))
     history = context.services.renderer.render("history.html.j2", t, events=events[-15:])
-    await show(update, context, Screen(f"{card.text}\n\n{history}"[:4000], card.rows))
+    await show(update, context, Screen(fit_html(f"{card.text}\n\n{history}"), card.rows))
 
 
 async def note(update: Update, context: KawanContext) -> None:
@@ -88,9 +90,11 @@ async def note(update: Update, context: KawanContext) -> None:
         actor="officer",
         actor_id=update.effective_user.id,
         kind="note",
-        body=" ".join(args)[:4000],
+        body=" ".join(args),
     )
-    await show(update, context, Screen(t("📝 Note saved (not sent to the citizen).")))
+    message = update.effective_message  # a reaction says "saved": no message in the group
+    if context.services.dispatcher is not None and message is not None:
+        context.services.dispatcher.acks.set((message.chat_id, message.message_id), ACK_NOTE)
 
 
 async def statistics(update: Update, context: KawanContext) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -13,7 +12,9 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
+from bot.queue.acks import ACK_NOTE, ACK_QUEUED
 from bot.queue.cards import REFERRALS, case_card
+from bot.queue.relay import relay_rows
 from bot.storage.models import Case, NewOutbox
 from bot.ui.commands import CommandRegistry
 from bot.ui.i18n import Translator
@@ -240,38 +241,26 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
     officer_id = update.effective_user.id
     if text.startswith("!"):
         await repos.cases.add_event(
-            case.id, actor="officer", actor_id=officer_id, kind="note", body=text[1:].strip()[:4000]
+            case.id, actor="officer", actor_id=officer_id, kind="note", body=text[1:].strip()
         )
-        await message.reply_text(t("📝 Note saved (not sent to the citizen)."))
+        if context.services.dispatcher is not None:
+            context.services.dispatcher.acks.set((message.chat_id, message.message_id), ACK_NOTE)
         return
     if not case.is_open or case.chat_id is None:
         await message.reply_text(t("This case is closed; the citizen will not receive this."))
         return
     header = f"🇮🇩 <b>KBRI</b> · <code>{case.ref}</code>"
-    if message.text:
-        payload: dict[str, object] = {"text": f"{header}\n{html.escape(message.text)}"}
-    else:
-        caption = html.escape(message.caption or "")
-        payload = {
-            "text": f"{header}\n{caption}".strip()[:1000],
-            "copy_from": [message.chat_id, message.message_id],
-        }
-    notice = NewOutbox(
-        kind="to_citizen", target_chat_id=case.chat_id, case_id=case.id, payload=payload
+    ack = (message.chat_id, message.message_id)
+    copy_from = None if message.text else ack
+    rows = relay_rows(
+        "to_citizen", case.chat_id, case.id, header, text, copy_from=copy_from, ack=ack
     )
-    await repos.cases.record_reply(case.id, officer_id, text[:4000], notify=[notice])
-    if context.services.dispatcher is not None:
-        context.services.dispatcher.wake()
-    if case.contact_policy == "never_first":
-        note = t(
-            "✉️ Saved as KBRI. The citizen asked not to be messaged first: "
-            "they see it when they next open the chat."
-        )
-    elif case.contact_policy == "safe_hours":
-        note = t("✉️ Saved as KBRI. It reaches the citizen in their safe hours (Cambodia time).")
-    else:
-        note = t("✉️ Sent to the citizen as KBRI.")
-    await message.reply_text(note)
+    dispatcher = context.services.dispatcher
+    if dispatcher is not None:  # a reaction, changed as delivery goes on; nobody waits for it
+        dispatcher.acks.set(ack, ACK_QUEUED)
+    await repos.cases.record_reply(case.id, officer_id, text, notify=rows)
+    if dispatcher is not None:
+        dispatcher.wake()
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

@@ -13,12 +13,13 @@ from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.queue.wipe import delete_messages
 from bot.storage.models import NewOutbox
+from bot.ui import limits
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.render import split_html
 
 log = logging.getLogger(__name__)
 
-DELETE_WINDOW = dt.timedelta(hours=48)  # bots may delete private messages this young
+DELETE_WINDOW = limits.DELETE_WINDOW  # bots may delete private messages this young
 AUTO_DELETE_CHOICES = (5, 30, 120)  # minutes
 
 
@@ -85,7 +86,7 @@ async def my_data(update: Update, context: KawanContext) -> None:
     text = context.services.renderer.render(
         "my_data.html.j2", context.t, dump=dump, cases=len(data["cases"])
     )
-    for part in split_html(text, 4000):
+    for part in split_html(text):
         await context.bot.send_message(chat.id, part)
 
 

@@ -21,6 +21,7 @@ from bot.handlers.screens import (
 )
 from bot.runtime.ratelimit import Priority, raise_priority
 from bot.ui.commands import CommandRegistry
+from bot.ui.fit import fit_html
 from bot.understanding.search import Answer
 
 _ANSWER = re.compile(r"^a:(id|en):([a-z0-9-]{1,40}):(\d{1,2}|-)$")
@@ -68,7 +69,7 @@ def answer_screen(
     rows: list[tuple[Button, ...]] = [(b,) for b in buttons]
     rows.append(((t("📖 The whole guide"), f"g:{guide.id}:0"),))
     rows.append(((t("✍️ Ask KBRI"), "h:self"), (t("🏠 Home"), "m:home")))
-    return Screen(text[:4096], tuple(rows))
+    return Screen(fit_html(text), tuple(rows))
 
 
 def _estimate(context: KawanContext, topic: str, question: str) -> dict[str, object] | None:

@@ -14,7 +14,9 @@ from telegram.error import BadRequest, TelegramError
 from bot.context import KawanContext
 from bot.runtime.ratelimit import KawanRateLimiter, prepaid
 from bot.storage.models import NewOutbox
+from bot.ui.fit import trim
 from bot.ui.i18n import Translator
+from bot.ui.limits import CALLBACK_ANSWER
 from bot.ui.screen import Button, Screen
 
 __all__ = ["Button", "Screen", "answer_query", "column", "nav_row", "rendered_once", "show"]
@@ -100,7 +102,7 @@ async def answer_query(update: Update, text: str | None = None) -> None:
         # Only stops a spinner: a refusal (query too old) or a network hiccup must not abort
         # the step the button started.
         with contextlib.suppress(TelegramError):
-            await update.callback_query.answer(text[:200] if text else None)
+            await update.callback_query.answer(trim(text, CALLBACK_ANSWER) if text else None)
 
 
 async def stale_button(update: Update, context: KawanContext) -> None:

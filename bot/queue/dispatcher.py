@@ -15,18 +15,22 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
+from bot.queue.acks import ACK_DELIVERED, ACK_WAITING, Acks
+from bot.queue.alerts import report_error
 from bot.queue.group import OfficersGroup
 from bot.queue.pacing import GroupPacer
+from bot.queue.refusals import Refusals
 from bot.queue.relay import deliver_to_citizen, next_safe_moment, seconds_of
 from bot.runtime.ratelimit import budget_owner
 from bot.storage.models import OutboxItem
 from bot.storage.repos import Repositories
+from bot.ui.commands import N_
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
 MAX_BACKOFF_SECONDS = 300.0
-DIGEST_MAX_REFS = 150  # keeps a digest well under Telegram's 4096 characters
+DIGEST_MAX_REFS = 150  # keeps a digest well under Telegram's limits.TEXT
 NEW_CASE_KINDS = ("case_new", "case_card")
 
 
@@ -62,6 +66,8 @@ class Dispatcher:
         self._round = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.officers = OfficersGroup(services, bot)
+        self.acks = Acks(bot)  # reactions on officers' replies, never waited for
+        self.refusals = Refusals(services, bot, self.officers, self.acks, lambda: self.now())
         self.delivered = 0
 
     @property
@@ -86,13 +92,18 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.acks.flush()
 
     async def _loop(self) -> None:
+        with contextlib.suppress(Exception):  # who blocked the bot, for their next message
+            await self.refusals.blocked_chats()
         while True:
             try:
                 busy = await self.run_once()
-            except Exception:  # one bad row must not stop delivery of every other
+            except Exception as exc:  # one bad row must not stop delivery of every other
                 log.exception("dispatcher round failed")
+                with contextlib.suppress(Exception):
+                    await report_error(self.services, exc, N_("the outbox"))
                 busy = False
             if busy:
                 await asyncio.sleep(0)
@@ -114,10 +125,12 @@ class Dispatcher:
         """Run rounds until nothing more is due now (tests, benchmarks, shutdown)."""
         for _ in range(rounds):
             if not await self.run_once():
-                return
+                break
+        await self.acks.flush()
 
     async def _round_unlocked(self) -> bool:
-        items = await self.repos.outbox.pending(now=self.now(), limit=BATCH)
+        # Citizen-bound rows first, from their own batch: they never wait behind group posts.
+        items = await self.repos.outbox.pending(now=self.now(), limit=BATCH, group=self.group)
         if not items:
             return False
         progressed = False
@@ -126,9 +139,13 @@ class Dispatcher:
             (i for i in items if i.target_chat_id == self.group),
             key=lambda i: i.kind != "group_reply",
         )
+        stalled: set[int] = set()  # a chat whose earlier row did not go: keep its order
         for item in items:
-            if item.target_chat_id != self.group:
-                progressed |= await self._attempt(item)
+            if item.target_chat_id != self.group and item.target_chat_id not in stalled:
+                if not await self._attempt(item):
+                    stalled.add(item.target_chat_id)
+                    continue
+                progressed = True
         new_cases = [i for i in group_items if i.kind in NEW_CASE_KINDS]
         per_case = (
             2 if group_items and await self.officers.is_forum() else 1
@@ -142,16 +159,22 @@ class Dispatcher:
             if not self.pacer.take(cost):
                 break
             progressed |= await self._attempt(item)
-        return progressed
+        queued, self.refusals.queued = self.refusals.queued, False  # alerts to post next
+        return progressed or queued
 
     async def _over_budget(self, new_cases: list[OutboxItem], per_case: int) -> bool:
         """More new cases wait (this batch, or the whole backlog) than the pacer allows now."""
         waiting = await self.repos.outbox.count_pending("case_new")
         return bool(max(len(new_cases), waiting) * per_case > self.pacer.available())
 
+    def holds_for(self, chat_id: int) -> bool:
+        """Whether replies wait for this citizen because they had blocked the bot."""
+        return chat_id in (self.refusals.unreachable or ())
+
     async def deliver_held(self, chat_id: int) -> int:
         """The citizen wrote: show the replies held for them ("never message me first")."""
         async with self._round:
+            await self.refusals.back(chat_id)
             released = await self.repos.outbox.release_held(chat_id, now=self.now())
             for item in released:
                 await self._attempt(item, honour_policy=False)
@@ -223,8 +246,11 @@ class Dispatcher:
                 log.error("the officers' group refuses the bot; outbox %s waits", item.id)
                 await self._retry(item, MAX_BACKOFF_SECONDS, "Forbidden")
                 return False
-            await self.repos.users.mark_bot_blocked(item.target_chat_id, True)
-            await self.repos.outbox.give_up(item.id, "Forbidden", now=self.now())
+            if item.kind == "to_citizen":
+                await self.refusals.blocked(item)  # kept, and the officers are told
+            else:
+                log.warning("outbox %s: chat %s refuses the bot", item.id, item.kind)
+                await self.repos.outbox.give_up(item.id, "Forbidden", now=self.now())
             return False
         except BadRequest as exc:
             if item.target_chat_id == self.group and "chat not found" in exc.message.lower():
@@ -232,10 +258,9 @@ class Dispatcher:
                 await self._retry(item, MAX_BACKOFF_SECONDS, "chat not found")
                 return False
             log.warning("outbox %s refused by Telegram: %s", item.id, type(exc).__name__)
-            await self.repos.outbox.give_up(
-                item.id, f"BadRequest: {exc.message[:80]}", now=self.now()
-            )
-            return False
+            message_id = await self.refusals.refused(item, exc)  # once more, in a safe form
+            if message_id is None:
+                return False
         except (NetworkError, TelegramError) as exc:  # timeouts, 5xx, connection errors
             backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** min(item.attempts, 12)) * random.uniform(
                 0.8, 1.2
@@ -246,6 +271,7 @@ class Dispatcher:
             return False
         await self.repos.outbox.mark_delivered(item.id, message_id, now=self.now())
         self.delivered += 1
+        self.acks.set(self.refusals.delivered_ack(item), ACK_DELIVERED)
         return True
 
     async def _retry(self, item: OutboxItem, seconds: float, error: str) -> None:
@@ -269,13 +295,18 @@ class Dispatcher:
 
     async def _to_citizen(self, item: OutboxItem) -> Delivery:
         """An officer's reply or a notice, honouring "never message me first" and safe hours."""
+        if item.target_chat_id in await self.refusals.blocked_chats():
+            await self.refusals.blocked(item, known=True)
+            return HELD
         user = await self.repos.users.get(item.target_chat_id)
         if user is not None and user.contact_policy == "never_first":
             await self.repos.outbox.hold(item.id)
+            self.acks.set(item.payload.get("ack"), ACK_WAITING)
             return HELD
         if user is not None and user.contact_policy == "safe_hours":
             due = next_safe_moment(self.now(), user.safe_hours_from, user.safe_hours_to)
             if due is not None:
                 await self.repos.outbox.reschedule(item.id, due, "outside safe hours")
+                self.acks.set(item.payload.get("ack"), ACK_WAITING)
                 return HELD
         return await deliver_to_citizen(self.bot, self.repos, item)

@@ -9,9 +9,10 @@ from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
 from telegram.error import BadRequest
 
 from bot.context import Services
-from bot.queue.cards import case_card, topic_name
+from bot.queue.cards import case_card, description_parts, topic_name
 from bot.storage.models import Case, NewOutbox, OutboxItem
 from bot.storage.repos import Repositories
+from bot.ui.screen import Screen
 
 
 class OfficersGroup:
@@ -38,10 +39,7 @@ class OfficersGroup:
             self._forum = bool(chat.is_forum)
         return self._forum
 
-    async def post_case(self, item: OutboxItem) -> int | None:
-        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
-        if case is None:
-            return None
+    async def _card(self, case: Case) -> tuple[Screen, int]:
         media = await self.repos.cases.media(case.id)
         linked = (
             await self.repos.cases.get_by_id(case.linked_case_id) if case.linked_case_id else None
@@ -49,6 +47,21 @@ class OfficersGroup:
         card = case_card(
             self.services, case, media_count=len(media), linked_ref=linked.ref if linked else None
         )
+        return card, len(media)
+
+    async def card_text(self, case: Case) -> str:
+        """The full card's text (for details following a minimal card)."""
+        return (await self._card(case))[0].text
+
+    async def post_case(self, item: OutboxItem) -> int | None:
+        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
+        if case is None:
+            return None
+        card, _ = await self._card(case)
+        return await self.post_minimal(case, card, details=True)
+
+    async def post_minimal(self, case: Case, card: Screen, *, details: bool = False) -> int:
+        """Post a card in the case's topic (made anew if deleted); then its files and parts."""
         thread = await self.thread_for(case)
         try:
             sent = await self.bot.send_message(
@@ -64,16 +77,29 @@ class OfficersGroup:
                 self.group, card.text, reply_markup=card.markup, message_thread_id=thread
             )
         await self.repos.cases.set_card_message(case.id, sent.message_id)
-        for file in media[
-            :10
-        ]:  # each file is its own row: paced, retried, never re-posting the card
+        # Each file and each part is its own row: paced, retried, never re-posting the card.
+        rows = [
+            NewOutbox(kind="case_update", target_chat_id=self.group, case_id=case.id,
+                      payload={"text": part})
+            for part in (description_parts(self.services, case) if details else [])
+        ]  # fmt: skip
+        for file in (await self.repos.cases.media(case.id))[:10]:
             payload = {"kind": file.kind, "file_id": file.file_id}
-            await self.repos.outbox.enqueue(
-                NewOutbox(
-                    kind="case_file", target_chat_id=self.group, case_id=case.id, payload=payload
-                )
-            )
+            rows.append(NewOutbox(kind="case_file", target_chat_id=self.group,
+                                  case_id=case.id, payload=payload))  # fmt: skip
+        for row in rows:
+            await self.repos.outbox.enqueue(row)
         return sent.message_id
+
+    async def placement(self, case_id: int | None) -> dict[str, Any]:
+        """Where a message about a case goes in the group: its topic, or under its card."""
+        case = await self.repos.cases.get_by_id(case_id) if case_id else None
+        thread = case.thread_id if case is not None and await self.is_forum() else None
+        reply_to = case.card_message_id if case is not None and thread is None else None
+        kwargs: dict[str, Any] = {"message_thread_id": thread}
+        if reply_to is not None:
+            kwargs["reply_to_message_id"] = reply_to
+        return kwargs
 
     async def thread_for(self, case: Case) -> int | None:
         if not await self.is_forum():
@@ -98,25 +124,22 @@ class OfficersGroup:
 
     async def to_case_thread(self, item: OutboxItem) -> int | None:
         """A citizen's follow-up, a reminder or a notice, in the case's topic or as a reply."""
-        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
         payload = dict(item.payload)
-        thread = case.thread_id if case is not None and await self.is_forum() else None
-        reply_to = case.card_message_id if case is not None and thread is None else None
-        kwargs: dict[str, Any] = {"message_thread_id": thread}
-        if reply_to is not None:
-            kwargs["reply_to_message_id"] = reply_to
+        target = item.target_chat_id  # the officers' group, or ALERTS_CHAT_ID for an alert
+        kwargs = await self.placement(item.case_id) if target == self.group else {}
         if payload.get("copy_from"):
             chat_id, message_id = payload["copy_from"]
             copied: MessageId = await self.bot.copy_message(
-                self.group, chat_id, message_id, caption=payload.get("text"), **kwargs
+                target, chat_id, message_id, caption=payload.get("text"), **kwargs
             )
-            if case is not None:
-                await self.repos.messages.link(self.group, copied.message_id, case.id, "officers")
-            return copied.message_id
-        sent = await self.bot.send_message(self.group, payload.get("text") or "…", **kwargs)
-        if case is not None:
-            await self.repos.messages.link(self.group, sent.message_id, case.id, "officers")
-        return sent.message_id
+            sent_id = copied.message_id
+        else:
+            sent_id = (
+                await self.bot.send_message(target, payload.get("text") or "…", **kwargs)
+            ).message_id
+        if item.case_id is not None and target == self.group:
+            await self.repos.messages.link(self.group, sent_id, item.case_id, "officers")
+        return sent_id
 
     async def post_reply(self, item: OutboxItem) -> int | None:
         """An answer to an officer that waited for the group's budget (see screens.show)."""

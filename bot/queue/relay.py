@@ -3,12 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+from collections.abc import Sequence
 
 from telegram import Bot
 
-from bot.storage.models import OutboxItem
+from bot.storage.models import NewOutbox, OutboxItem
 from bot.storage.repos import Repositories
+from bot.ui import limits
+from bot.ui.fit import split_html, visible_length
 from bot.ui.i18n import TIMEZONE
+
+_PART_MARK = 12  # room for " (12/34)" after the header
+
+
+def relay_rows(
+    kind: str, target: int, case_id: int, header: str, body: str,
+    *, copy_from: Sequence[int] | None = None, ack: Sequence[int] | None = None,
+) -> list[NewOutbox]:  # fmt: skip
+    """What a person wrote, under `header`, as outbox rows of one message each, in order.
+
+    A long text becomes as many messages as needed ("(2/3)" after the header); with a file
+    (`copy_from`) the first part is its caption. `ack`: the officer's message whose reaction
+    tells them what happened to it (only the last part says "delivered").
+    """
+    room = limits.TEXT - visible_length(header) - _PART_MARK
+    first = limits.CAPTION - visible_length(header) - _PART_MARK if copy_from else room
+    parts = split_html(html.escape(body), room, first_limit=first) or [""]
+    rows = []
+    for number, part in enumerate(parts, start=1):
+        head = header if len(parts) == 1 else f"{header} ({number}/{len(parts)})"
+        payload: dict[str, object] = {"text": f"{head}\n{part}".strip()}
+        if copy_from and number == 1:
+            payload["copy_from"] = list(copy_from)
+        if ack:
+            payload.update(ack=list(ack), ack_last=number == len(parts))
+        rows.append(NewOutbox(kind=kind, target_chat_id=target, case_id=case_id, payload=payload))
+    return rows
 
 
 async def deliver_to_citizen(bot: Bot, repos: Repositories, item: OutboxItem) -> int:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import cast
 
 from bot.storage.db import Database
 from bot.storage.models import ChatMessage, Direction, LinkSide
 from bot.storage.timestamps import parse_utc, stamp
+from bot.ui import limits
 
 # Telegram lets a bot delete messages of a private chat (both sides) for 48 hours.
-DELETABLE_FOR = timedelta(hours=48)
+DELETABLE_FOR = limits.DELETE_WINDOW
 
 
 def _message_from_row(row: sqlite3.Row) -> ChatMessage:

@@ -69,12 +69,26 @@ class OutboxRepository:
         row = await self._db.fetchone("SELECT * FROM outbox WHERE id = ?", (item_id,))
         return None if row is None else outbox_from_row(row)
 
-    async def pending(self, *, now: datetime | None = None, limit: int = 50) -> list[OutboxItem]:
-        """Undelivered, not held, due rows, oldest due first."""
+    async def pending(
+        self, *, now: datetime | None = None, limit: int = 50, group: int | None = None
+    ) -> list[OutboxItem]:
+        """Undelivered, not held, due rows, oldest due first.
+
+        With `group`, rows for everyone else come first, each side up to `limit`: a reply to a
+        citizen never waits behind hundreds of posts queued for the group's slower budget.
+        """
+        if group is None:
+            return await self._pending("", (), now, limit)
+        others = await self._pending("AND target_chat_id != ?", (group,), now, limit)
+        return others + await self._pending("AND target_chat_id = ?", (group,), now, limit)
+
+    async def _pending(
+        self, where: str, values: tuple[int, ...], now: datetime | None, limit: int
+    ) -> list[OutboxItem]:
         rows = await self._db.fetchall(
-            f"SELECT * FROM outbox WHERE {_PENDING} AND held = 0 AND due_at <= ? "
+            f"SELECT * FROM outbox WHERE {_PENDING} AND held = 0 AND due_at <= ? {where} "
             "ORDER BY due_at, id LIMIT ?",
-            (stamp(now), limit),
+            (stamp(now), *values, limit),
         )
         return [outbox_from_row(row) for row in rows]
 
@@ -114,12 +128,23 @@ class OutboxRepository:
         )
         return changed == 1
 
-    async def hold(self, item_id: int) -> bool:
-        """Keep a row back until the citizen next writes ("never message me first")."""
+    async def hold(self, item_id: int, reason: str | None = None) -> bool:
+        """Keep a row back until the citizen next writes ("never message me first", blocked)."""
         changed = await self._db.execute(
-            f"UPDATE outbox SET held = 1 WHERE id = ? AND {_PENDING}", (item_id,)
+            f"UPDATE outbox SET held = 1, last_error = COALESCE(?, last_error) "
+            f"WHERE id = ? AND {_PENDING}",
+            (reason, item_id),
         )
         return changed == 1
+
+    async def held_chats(self, reason: str) -> set[int]:
+        """Chats with rows held for `reason` (e.g. the citizen blocked the bot)."""
+        rows = await self._db.fetchall(
+            f"SELECT DISTINCT target_chat_id FROM outbox WHERE held = 1 AND {_PENDING} "
+            "AND last_error = ?",
+            (reason,),
+        )
+        return {int(row["target_chat_id"]) for row in rows}
 
     async def release_held(self, chat_id: int, *, now: datetime | None = None) -> list[OutboxItem]:
         """The citizen wrote: make their held rows due now and return them."""

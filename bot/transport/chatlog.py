@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
-from bot.ui.limits import GROUP_SENDS_PER_MINUTE, OVERALL_SENDS_PER_SECOND
+from bot.ui import limits
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "kawan_offline_bot"
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
-DELETE_WINDOW_SECONDS = 48 * 3600
+TEXT_LIMIT = limits.TEXT
+CAPTION_LIMIT = limits.CAPTION
+DELETE_WINDOW_SECONDS = limits.DELETE_WINDOW_SECONDS
 
 Fault = tuple[int, str, int | None]  # HTTP status, description, retry_after
 FaultPolicy = Callable[[str, dict[str, Any]], Fault | None]
@@ -74,7 +74,7 @@ def check_markup(params: dict[str, Any]) -> Any:
     for row in (markup or {}).get("inline_keyboard", []):
         for button in row:
             data = button.get("callback_data")
-            if data is not None and not 1 <= len(data.encode()) <= 64:
+            if data is not None and not 1 <= len(data.encode()) <= limits.CALLBACK_DATA_BYTES:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
     return markup
 
@@ -94,10 +94,10 @@ class TelegramBudget:
         if not self.enabled:
             return
         now = self.now()
-        self._check(self._all, OVERALL_SENDS_PER_SECOND, 1.0, now)
+        self._check(self._all, limits.OVERALL_SENDS_PER_SECOND, 1.0, now)
         if chat_id < 0:
             self._check(
-                self._groups.setdefault(chat_id, deque()), GROUP_SENDS_PER_MINUTE, 60.0, now
+                self._groups.setdefault(chat_id, deque()), limits.GROUP_SENDS_PER_MINUTE, 60.0, now
             )
 
     def spend(self, chat_id: int) -> None:

@@ -24,7 +24,7 @@ from bot.transport.chatlog import (
     checked_text,
 )
 from bot.transport.offline_methods import FileAndGroupMethods
-from bot.ui.limits import CALLBACK_ANSWER_SECONDS, SEND_METHODS
+from bot.ui.limits import CALLBACK_ANSWER, CALLBACK_ANSWER_SECONDS, REACTION_EMOJI, SEND_METHODS
 
 __all__ = ["ApiError", "ChatLog", "OfflineBotAPI", "OfflineRequest"]
 
@@ -217,8 +217,22 @@ class OfflineBotAPI(FileAndGroupMethods):
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
-        if len(str(params.get("text") or "")) > 200:
+        if len(str(params.get("text") or "")) > CALLBACK_ANSWER:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return True
+
+    def _m_setmessagereaction(self, params: dict[str, Any]) -> Any:
+        log = self.chat(int(params["chat_id"]))
+        message = log.messages.get(int(params["message_id"]))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to react not found")
+        reaction = params.get("reaction") or []
+        if isinstance(reaction, str):
+            reaction = json.loads(reaction)
+        emoji = [r.get("emoji") for r in reaction if r.get("type") == "emoji"]
+        if len(emoji) > 1 or any(e not in REACTION_EMOJI for e in emoji):
+            raise ApiError(400, "Bad Request: REACTION_INVALID")
+        message["reactions"] = emoji
         return True
 
     def _m_getupdates(self, params: dict[str, Any]) -> Any:

@@ -12,15 +12,16 @@ import jinja2
 import markupsafe
 
 from bot.config import LOCALES
+from bot.ui import limits
+from bot.ui.fit import split_html
 from bot.ui.i18n import Catalogs, Translator
 
-TEXT_LIMIT = 4096
+TEXT_LIMIT = limits.TEXT
+__all__ = ["TEXT_LIMIT", "Renderer", "markdown_to_html", "render_mapping", "split_html"]
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|\n\n+|\s+|[^<&\s]{1,400}|[<&]")
-_TAG_NAME = re.compile(r"</?([a-z-]+)")
 
 
 def markdown_to_html(text: str) -> str:
@@ -53,53 +54,6 @@ def _inline(text: str) -> str:
     text = _BOLD.sub(r"<b>\1</b>", text)
     text = _ITALIC.sub(r"<i>\1</i>", text)
     return re.sub(r"\x00(\d+)\x00", lambda m: links[int(m.group(1))], text)
-
-
-def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split Telegram HTML into parts ≤ limit, preferring paragraph breaks, never breaking tags."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    tokens = _TOKEN.findall(text)
-    stack: list[tuple[str, str]] = []  # (name, opening tag) of tags open at this point
-    current: list[str] = []
-    size = 0
-    breaks: list[tuple[int, list[tuple[str, str]], int]] = []  # (index, stack, strength)
-
-    def closers(open_tags: list[tuple[str, str]]) -> str:
-        return "".join(f"</{name}>" for name, _ in reversed(open_tags))
-
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if size + len(token) + len(closers(stack)) > limit and current:
-            # Cut at the strongest recent break: paragraph, then line, then word.
-            late = [b for b in breaks if b[0] >= len(current) // 3]
-            best = max(late, key=lambda b: (b[2], b[0]), default=(len(current), list(stack), -1))
-            cut, cut_stack, strength = best
-            parts.append(("".join(current[:cut]) + closers(cut_stack)).strip())
-            leftover = current[cut + 1 :] if strength >= 0 else current[cut:]
-            tokens[i:i] = leftover
-            current = [opening for _, opening in cut_stack]
-            stack = list(cut_stack)
-            size = sum(len(t) for t in current)
-            breaks = []
-            continue
-        if token.startswith("</"):
-            if stack:
-                stack.pop()
-        elif token.startswith("<") and len(token) > 1:
-            name = _TAG_NAME.match(token)
-            stack.append((name.group(1) if name else "span", token))
-        elif not token.strip():
-            strength = 2 if "\n\n" in token else 1 if "\n" in token else 0
-            breaks.append((len(current), list(stack), strength))
-        current.append(token)
-        size += len(token)
-        i += 1
-    if current:
-        parts.append("".join(current).strip())
-    return [p for p in parts if p]
 
 
 class Renderer:
