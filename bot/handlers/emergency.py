@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
@@ -17,6 +18,8 @@ from bot.ui.render import render_mapping
 
 def _contact_view(contact: Contact, locale: str) -> dict[str, Any]:
     return {
+        "id": contact.id,
+        "kind": contact.kind,
         "name": render_mapping(contact.name, locale),
         "value": contact.value,
         "note": render_mapping(contact.note, locale),
@@ -28,6 +31,12 @@ def _contact_view(contact: Contact, locale: str) -> dict[str, Any]:
 def first_contacts(content: Content, locale: str) -> list[dict[str, Any]]:
     """The contacts to call first, ready for a template."""
     return [_contact_view(c, locale) for c in content.contacts if c.first]
+
+
+def contact_views(content: Content, locale: str, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """These contacts (by id, in this order), ready for a template."""
+    by_id = {c.id: c for c in content.contacts}
+    return [_contact_view(by_id[i], locale) for i in ids if i in by_id]
 
 
 def emergency_screen(t: Translator, context: KawanContext) -> Screen:

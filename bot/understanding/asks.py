@@ -93,8 +93,16 @@ class Asks:
         kinds: Sequence[AskKind],
         relatives: Mapping[str, Mapping[str, frozenset[str]]],
         lexicons: Mapping[str, Lexicon],
+        family_guide: str = "",
+        danger: Mapping[str, AskKind] | None = None,
     ) -> None:
         self.kinds, self.relatives, self.lexicons = tuple(kinds), relatives, lexicons
+        self.family_guide = family_guide
+        self._danger: dict[str, dict[str, Ask]] = {}  # danger kind → locale → the answer
+        for kind, spec in (danger or {}).items():
+            self._danger[kind] = {
+                loc: Ask(kind, tuple(words), spec.guide, ()) for loc, words in spec.headings.items()
+            }
 
     @classmethod
     def load(cls, content_root: Path, lexicons: Mapping[str, Lexicon]) -> Asks:
@@ -119,9 +127,17 @@ class Asks:
                 part: {str(loc): frozenset(map(str, ws)) for loc, ws in by_locale.items()}
                 for part, by_locale in (raw.get("relatives") or {}).items()
             }
+            danger = {
+                str(kind): AskKind(str(kind), {}, spec["headings"], spec["guide"], (), ())
+                for kind, spec in (raw.get("danger") or {}).items()
+            }
         except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
             raise ContentError(f"{path}: {exc}") from None
-        return cls(kinds, relatives, lexicons)
+        return cls(kinds, relatives, lexicons, str(raw.get("family_guide") or ""), danger)
+
+    def for_danger(self, kind: str, locale: str) -> Ask | None:
+        """The short answer a danger of this kind gets after the emergency screen."""
+        return self._danger.get(kind, {}).get(locale)
 
     def _words(self, text: str, locale: str) -> list[str]:
         lexicon = self.lexicons.get(locale) or self.lexicons.get("id")
