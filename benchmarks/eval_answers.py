@@ -26,11 +26,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import kawan_app, officers_api, quiet_logging  # noqa: E402
 from bot.app import running  # noqa: E402
 from bot.transport.driver import ChatDriver  # noqa: E402
 from bot.transport.updates import Person  # noqa: E402
-
-from benchmarks.common import kawan_app, officers_api, quiet_logging  # noqa: E402
 
 DEFAULT_ANSWERS = ROOT.parent / "shared" / "eval" / "answers.jsonl"
 _COLLAPSED = re.compile(r"<blockquote expandable>.*?</blockquote>", re.DOTALL | re.IGNORECASE)
@@ -75,7 +74,10 @@ def _judge(row: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
     forbidden = [p for p in row.get("forbid", []) if re.search(p, everything, re.IGNORECASE)]
     family_ok = row["kind"] != "family" or FAMILY_BUTTON in got["buttons"]
     sources = max(
-        (sum(bool(_SOURCE_LINE.match(line)) for line in text.splitlines()) for text in got["visible"]),
+        (
+            sum(bool(_SOURCE_LINE.match(line)) for line in text.splitlines())
+            for text in got["visible"]
+        ),
         default=0,
     )
     return {
@@ -112,7 +114,9 @@ def evaluate(rows: list[dict[str, Any]], verbose: bool = False) -> dict[str, Any
     def share(items: list[dict[str, Any]]) -> float | None:
         return round(sum(r["ok"] for r in items) / len(items), 3) if items else None
 
-    by_kind = {k: share([r for r in results if r["kind"] == k]) for k in ("fact", "honest", "family")}
+    by_kind = {
+        k: share([r for r in results if r["kind"] == k]) for k in ("fact", "honest", "family")
+    }
     by_lang = {k: share([r for r in results if r["lang"] == k]) for k in ("id", "en")}
     summary: dict[str, Any] = {
         "answers": len(results),

@@ -86,15 +86,17 @@ def answer_screen(context: KawanContext, locale: str, pick: Pick) -> Screen | No
     guide = content.guide(locale, pick.guide_id)
     if guide is None:
         return None
-    index = pick.section if pick.section is not None and pick.section < len(guide.sections) else None
+    index = (
+        pick.section if pick.section is not None and pick.section < len(guide.sections) else None
+    )
     part = guide.sections[index] if index is not None else None
     estimate = _estimate(context, guide.topic, pick.question)
     lead = contact_views(content, t.locale, pick.lead)
     hotline = contact_views(content, t.locale, ("kbri_hotline",))
     body = part.body if part is not None else guide.intro
     # The way to ask, unless the answer already gives the hotline.
-    footer = "family" if pick.family else ""
-    if not footer and not pick.urgent and hotline and hotline[0]["value"] not in body:
+    footer = "family" if pick.family and "/keluarga" not in body else ""
+    if not pick.family and not pick.urgent and hotline and hotline[0]["value"] not in body:
         footer = "" if any(c["id"] == "kbri_hotline" for c in lead) else "hotline"
 
     def render() -> str:

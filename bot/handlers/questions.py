@@ -52,17 +52,17 @@ def pick_answer(
             return Pick(special.guide, section, urgent=True, question=text)
     if asks is not None and asks.family_guide and asks.about_relative(text, locale):
         guide = asks.family_guide
-        best = next((a.section_index for a in answers if a.guide_id == guide), None)
-        if best is None:
+        part = next((a.section_index for a in answers if a.guide_id == guide), None)
+        if part is None:
             scores = search.section_scores(text, locale, guide)
-            best = max(scores, key=lambda k: scores[k]) if scores else None
+            part = max(scores, key=lambda k: scores[k]) if scores else None
         others = tuple(a for a in answers if a.guide_id != guide)
-        return Pick(guide, best, others, family=not urgent, urgent=urgent, question=text)
+        return Pick(guide, part, others, family=not urgent, urgent=urgent, question=text)
     ask = asks.ask(text, locale) if asks is not None else None
     if ask is not None and ask.guide:
+        # The search's other guesses for such a question are rarely related: none are offered.
         section = fitting_section(context, locale, ask.guide, None, text, ask.headings)
-        others = tuple(a for a in answers if a.guide_id != ask.guide)
-        return Pick(ask.guide, section, others, ask.contacts, urgent=urgent, question=text)
+        return Pick(ask.guide, section, (), ask.contacts, urgent=urgent, question=text)
     if not answers or not answers[0].confident:
         return None
     best = answers[0]

@@ -1,4 +1,4 @@
-"""What a question asks for (a number, opening hours, a cost, how) and whether it is about a relative.
+"""What a question asks for (a number, hours, a cost, how); whether it is about a relative.
 
 The vocabulary lives in content/search/asks.yaml; phrases match the words after the clean-up of
 synonyms.yaml, in order, with at most PHRASE_GAP other words between neighbours.
@@ -77,7 +77,7 @@ def _matches(words: Sequence[str], phrase: Phrase) -> bool:
 
 
 def _is(word: str, alternatives: frozenset[str]) -> bool:
-    """"alamatnya" is "alamat": a trailing -nya does not change what is asked."""
+    """ "alamatnya" is "alamat": a trailing -nya does not change what is asked."""
     return word in alternatives or (word.endswith("nya") and word[:-3] in alternatives)
 
 
@@ -158,7 +158,7 @@ class Asks:
         return None
 
     def about_relative(self, text: str, locale: str) -> bool:
-        """"anak saya … tidak bisa dihubungi": a relative (owned) and a sign of trouble."""
+        """ "anak saya … tidak bisa dihubungi": a relative (owned) and a sign of trouble."""
         words = self._words(text, locale)
         parts = {k: v.get(locale, frozenset()) for k, v in self.relatives.items()}
         relative, owner = parts.get("relative", frozenset()), parts.get("owner", frozenset())

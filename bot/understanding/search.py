@@ -55,7 +55,11 @@ class QuestionIndex:
     def section_scores(self, text: str, locale: str, guide_id: str) -> dict[int | None, float]:
         """How well each part of one guide (None: the intro) matches the question's words."""
         index = self._indexes.get(locale)
-        pos = next((i for i, g in enumerate(index.guides) if g.id == guide_id), None) if index else None
+        pos = (
+            next((i for i, g in enumerate(index.guides) if g.id == guide_id), None)
+            if index
+            else None
+        )
         if index is None or pos is None:
             return {}
         terms = index.query(text).terms
