@@ -52,7 +52,9 @@ async def test_unknown_opening_hours_are_said_plainly_with_who_to_ask(citizen: C
     assert not re.search(r"\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}", citizen.text)
 
 
-async def test_a_how_question_gets_the_how_section(citizen: ChatDriver, app: KawanApplication) -> None:
+async def test_a_how_question_gets_the_how_section(
+    citizen: ChatDriver, app: KawanApplication
+) -> None:
     await citizen.send("gmn caranya lapor diri")
     guide = app.services.content.guide("id", "lapor-diri")
     assert guide is not None
@@ -85,7 +87,8 @@ async def test_a_relatives_report_is_one_tap_away(citizen: ChatDriver) -> None:
     await citizen.send("suami sy sdh 2 minggu gk ada kabar di kamboja, hrs lapor kmn?")
     assert "/keluarga" in _visible(citizen)
     assert citizen.buttons[0][1] == "h:family"
-    assert ("h:self" not in {data for _, data in citizen.buttons})  # "Ask KBRI" opens the family form
+    # "Ask KBRI" opens the family form, not the form for people asking for themselves
+    assert "h:self" not in {data for _, data in citizen.buttons}
     await citizen.press("h:family")
     assert citizen.text  # the relative report starts
 

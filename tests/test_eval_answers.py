@@ -1,7 +1,8 @@
 """The measured rates on the development sets stay above a floor (shared/eval, when present).
 
 These guard against regressions, not exact outputs: the floors sit below today's figures
-(all 27 key facts shown, median 462 visible characters) so that honest content changes pass while a broken search, a lost fact or a buried answer fail.
+(all 27 key facts shown, median 462 visible characters) so that honest content changes pass,
+while a broken search, a lost fact or a buried answer fail.
 """
 
 from __future__ import annotations
