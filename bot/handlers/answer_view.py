@@ -73,6 +73,22 @@ def fitting_section(
     return fitting[0][1]
 
 
+def holding_section(
+    context: KawanContext,
+    locale: str,
+    guide_id: str,
+    values: Sequence[str],
+    headings: Sequence[str],
+) -> int | None:
+    """The first section that gives one of these facts (a number) under a fitting heading."""
+    guide = context.services.content.guide(locale, guide_id)
+    for section in guide.sections if guide is not None else ():
+        fits = any(word in section.heading.lower() for word in headings)
+        if fits and any(value and value in section.body for value in values):
+            return section.index
+    return None
+
+
 def section_sources(guide: Guide, section: int | None) -> list[Source]:
     """The sources that back this section: those naming it, and those for the whole guide."""
     number = None if section is None else section + 1
@@ -91,9 +107,10 @@ def answer_screen(context: KawanContext, locale: str, pick: Pick) -> Screen | No
     )
     part = guide.sections[index] if index is not None else None
     estimate = _estimate(context, guide.topic, pick.question)
-    lead = contact_views(content, t.locale, pick.lead)
-    hotline = contact_views(content, t.locale, ("kbri_hotline",))
     body = part.body if part is not None else guide.intro
+    # The fact asked for comes first, unless the section itself opens with it.
+    lead = [c for c in contact_views(content, t.locale, pick.lead) if c["value"] not in body[:300]]
+    hotline = contact_views(content, t.locale, ("kbri_hotline",))
     # The way to ask, unless the answer already gives the hotline.
     footer = "family" if pick.family and "/keluarga" not in body else ""
     if not pick.family and not pick.urgent and hotline and hotline[0]["value"] not in body:
@@ -112,7 +129,8 @@ def answer_screen(context: KawanContext, locale: str, pick: Pick) -> Screen | No
             sources=section_sources(guide, index),
         )
 
-    key = ("answer", t.locale, locale, guide.id, str(index), ",".join(pick.lead), footer)
+    ids = ",".join(c["id"] for c in lead)
+    key = ("answer", t.locale, locale, guide.id, str(index), ids, footer)
     text = render() if estimate is not None else rendered_once(context, key, render)
     return Screen(text[:4096], _rows(context, locale, guide, pick))
 
@@ -126,7 +144,8 @@ def _rows(
     rows: list[tuple[Button, ...]] = []
     if pick.family:
         rows.append(((t("📝 Report a relative"), FAMILY),))
-    buttons = [b for a in pick.others if (b := answer_button(context, a, locale)) is not None]
+    others = [a for a in pick.others if a.confident]  # a loose guess is no help to a reader
+    buttons = [b for a in others if (b := answer_button(context, a, locale)) is not None]
     rows += [(b,) for b in buttons[:2]]
     rows.append(((t("📖 The whole guide"), f"g:{guide.id}:0"),))
     ask = FAMILY if pick.family else "h:self"

@@ -8,7 +8,14 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import KawanContext
-from bot.handlers.answer_view import URGENT, Pick, answer_button, answer_screen, fitting_section
+from bot.handlers.answer_view import (
+    URGENT,
+    Pick,
+    answer_button,
+    answer_screen,
+    fitting_section,
+    holding_section,
+)
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.offers import verdict_screen
 from bot.handlers.screens import Screen, answer_query, nav_row, rendered_once, show, stale_button
@@ -69,6 +76,10 @@ def pick_answer(
     headings = ask.headings if ask is not None else ()
     section = fitting_section(context, locale, best.guide_id, best.section_index, text, headings)
     lead = ask.contacts if ask is not None else ()
+    if lead:  # the section that holds the number asked for, when the guide has one
+        values = [c.value for c in context.services.content.contacts if c.id in lead]
+        held = holding_section(context, locale, best.guide_id, values, headings)
+        section = section if held is None else held
     return Pick(best.guide_id, section, tuple(answers[1:]), lead, urgent=urgent, question=text)
 
 
