@@ -91,8 +91,9 @@ def holding_section(
 
 def section_sources(guide: Guide, section: int | None) -> list[Source]:
     """The sources that back this section: those naming it, and those for the whole guide."""
-    number = None if section is None else section + 1
-    return [s for s in guide.sources if not s.sections or number in s.sections]
+    if section is None:  # the intro sums the guide up: all of them
+        return list(guide.sources)
+    return [s for s in guide.sources if not s.sections or section + 1 in s.sections]
 
 
 def answer_screen(context: KawanContext, locale: str, pick: Pick) -> Screen | None:
