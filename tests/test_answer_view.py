@@ -118,3 +118,12 @@ async def test_a_medical_emergency_is_answered_with_where_to_go(citizen: ChatDri
 async def test_a_who_pays_question_gets_the_answer(citizen: ChatDriver) -> None:
     await citizen.send("siapa yg bayar tiket pulang sy?")
     assert "sendiri" in _visible(citizen)
+
+
+async def test_a_relative_in_danger_gets_the_report_and_the_urgent_button_last(
+    citizen: ChatDriver,
+) -> None:
+    await citizen.send("adik saya disekap di kompleks bavet, hrs lapor kemana")
+    answer = [r for r in citizen.replies if r.method == "sendMessage"][-1]
+    assert [data for _, data in answer.buttons] == ["h:family", "h:urgent"]
+    assert "/keluarga" in answer.text

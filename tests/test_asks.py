@@ -76,3 +76,8 @@ def test_a_broken_file_is_a_content_error(tmp_path: Path) -> None:
     (tmp_path / "search" / "asks.yaml").write_text("kinds:\n  phone: {headings: {}}\n")
     with pytest.raises(ContentError):
         Asks.load(tmp_path, {})
+
+
+def test_the_family_guide_and_its_report_heading(asks: Asks) -> None:
+    assert asks.family_guide == "untuk-keluarga"
+    assert asks.family_headings("id") and asks.family_headings("en")

@@ -140,8 +140,12 @@ def _rows(
     context: KawanContext, locale: str, guide: Guide, pick: Pick
 ) -> tuple[tuple[Button, ...], ...]:
     t = context.t
+    urgent = ((t("🚨 Send an urgent request to KBRI now"), URGENT),)
+    search = context.services.search
+    family_guide = search.asks.family_guide if search is not None and search.asks else ""
     if pick.urgent:  # the one action stays the last thing on screen
-        return (((t("🚨 Send an urgent request to KBRI now"), URGENT),),)
+        report = ((t("📝 Report a relative"), FAMILY),)
+        return (report, urgent) if guide.id == family_guide else (urgent,)
     rows: list[tuple[Button, ...]] = []
     if pick.family:
         rows.append(((t("📝 Report a relative"), FAMILY),))

@@ -25,6 +25,7 @@ from bot.understanding.search import Answer
 
 _ANSWER = re.compile(r"^a:(id|en):([a-z0-9-]{1,40}):(\d{1,2}|-)$")
 MAX_QUESTION = 1000  # longer texts are searched by their beginning
+FAMILY_MARGIN = 1.5  # a relative's message gets "how to report" unless another part fits far better
 
 
 def not_sure_screen(context: KawanContext, answers: list[Answer], locale: str) -> Screen:
@@ -59,10 +60,13 @@ def pick_answer(
             return Pick(special.guide, section, urgent=True, question=text)
     if asks is not None and asks.family_guide and asks.about_relative(text, locale):
         guide = asks.family_guide
-        part = next((a.section_index for a in answers if a.guide_id == guide), None)
-        if part is None:
-            scores = search.section_scores(text, locale, guide)
-            part = max(scores, key=lambda k: scores[k]) if scores else None
+        # How to report, unless the search found a section that answers it clearly better.
+        found = next((a.section_index for a in answers if a.guide_id == guide), None)
+        headings = asks.family_headings(locale)
+        part = fitting_section(context, locale, guide, None, text, headings)
+        scores = search.section_scores(text, locale, guide)
+        if scores.get(found, 0.0) > FAMILY_MARGIN * scores.get(part, 0.0):
+            part = found
         others = tuple(a for a in answers if a.guide_id != guide)
         return Pick(guide, part, others, family=not urgent, urgent=urgent, question=text)
     ask = asks.ask(text, locale) if asks is not None else None

@@ -93,11 +93,12 @@ class Asks:
         kinds: Sequence[AskKind],
         relatives: Mapping[str, Mapping[str, frozenset[str]]],
         lexicons: Mapping[str, Lexicon],
-        family_guide: str = "",
+        family: AskKind | None = None,
         danger: Mapping[str, AskKind] | None = None,
     ) -> None:
         self.kinds, self.relatives, self.lexicons = tuple(kinds), relatives, lexicons
-        self.family_guide = family_guide
+        self.family_guide = (family.guide if family else None) or ""
+        self._family_headings = dict(family.headings) if family else {}
         self._danger: dict[str, dict[str, Ask]] = {}  # danger kind → locale → the answer
         for kind, spec in (danger or {}).items():
             self._danger[kind] = {
@@ -133,7 +134,14 @@ class Asks:
             }
         except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
             raise ContentError(f"{path}: {exc}") from None
-        return cls(kinds, relatives, lexicons, str(raw.get("family_guide") or ""), danger)
+        family = AskKind(
+            "family", {}, raw.get("family_headings") or {}, raw.get("family_guide"), (), ()
+        )
+        return cls(kinds, relatives, lexicons, family, danger)
+
+    def family_headings(self, locale: str) -> tuple[str, ...]:
+        """Heading words of the family guide's section on how to report."""
+        return tuple(self._family_headings.get(locale, ()))
 
     def for_danger(self, kind: str, locale: str) -> Ask | None:
         """The short answer a danger of this kind gets after the emergency screen."""
