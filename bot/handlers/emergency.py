@@ -40,24 +40,20 @@ def contact_views(content: Content, locale: str, ids: Sequence[str]) -> list[dic
 
 
 def emergency_screen(t: Translator, context: KawanContext) -> Screen:
-    """Numbers to call first, KBRI hotlines and address, the impostor warning."""
+    """The numbers to call first, KBRI's address, the impostor warning."""
     return rendered_once(context, ("emergency", t.locale), lambda: _emergency(t, context))
 
 
 def _emergency(t: Translator, context: KawanContext) -> Screen:
     content = context.services.content
     first = first_contacts(content, t.locale)
-    kbri = [
-        _contact_view(c, t.locale) for c in content.contacts if c.group == "kbri" and not c.first
-    ]
     embassy = {
         "name": render_mapping(content.embassy.name, t.locale),
         "address": content.embassy.address,
         "landmark": render_mapping(content.embassy.landmark, t.locale),
     }
-    text = context.services.renderer.render(
-        "emergency.html.j2", t, first=first, kbri=kbri, embassy=embassy
-    )
+    # The three numbers that matter, one line each; the rest are behind "All numbers".
+    text = context.services.renderer.render("emergency.html.j2", t, first=first, embassy=embassy)
     rows = (
         ((t("📍 Send KBRI's location"), "e:venue"),),
         ((t("✍️ Send a help request"), "h:self"),),
