@@ -46,6 +46,7 @@ class ContentError(Exception):
 class Source:
     title: str
     url: str  # empty only where FACTS.md names an outlet without an address (check-content warns)
+    sections: tuple[int, ...] = ()  # 1-based sections it backs; empty: the whole guide
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,10 @@ def _source(raw: Any, where: Path) -> Source:
     url = str(raw.get("url") or "")
     if url and not url.startswith(("http://", "https://")):
         raise ContentError(f"{where}: source url must start with http:// or https://")
-    return Source(str(raw["title"]), url)
+    sections = raw.get("sections") or ()
+    if not isinstance(sections, list | tuple) or not all(isinstance(n, int) for n in sections):
+        raise ContentError(f"{where}: a source's `sections` is a list of section numbers")
+    return Source(str(raw["title"]), url, tuple(sections))
 
 
 def _localised(raw: Any, key: str, where: Path) -> Mapping[str, str]:

@@ -48,6 +48,21 @@ def test_a_guide_without_sources_is_named(content_copy: Path, locales_copy: Path
     assert errors and "overstay-denda.md" in errors[0] and "sources" in errors[0]
 
 
+def test_an_untrusted_source_and_a_wrong_section_number_are_named(
+    content_copy: Path, locales_copy: Path
+) -> None:
+    guide = content_copy / "guides" / "id" / "overstay-denda.md"
+    text = guide.read_text(encoding="utf-8")
+    extra = (
+        "  - title: Wikipedia (mirror), some page\n    url: https://example.org/a\n"
+        "  - title: A real paper\n    url: https://example.org/b\n    sections: [42]\n"
+    )
+    guide.write_text(text.replace("last_verified:", extra + "last_verified:", 1), encoding="utf-8")
+    errors = _errors(content_copy, locales_copy)
+    assert any("trust" in e and "mirror" in e for e in errors)
+    assert any("section that does not exist" in e for e in errors)
+
+
 def test_a_guide_without_english_counterpart_is_named(
     content_copy: Path, locales_copy: Path
 ) -> None:

@@ -60,6 +60,13 @@ URGENT: list[tuple[str, str]] = [
     ("sy sesak napas butuh dokter", "medical"),
     ("teman sekamar meninggal kemarin", "medical"),
     ("my friend is very sick and nobody helps", "medical"),
+    # pregnancy, bleeding, unconsciousness, overdose, self-harm
+    ("istri saya hamil dan pendarahan", "medical"),
+    ("tmn sy keguguran di mess", "medical"),
+    ("dia pingsan tdk sadarkan diri dari tadi", "medical"),
+    ("teman sy overdosis obat", "medical"),
+    ("my wife is pregnant and bleeding", "medical"),
+    ("my friend took an overdose and is not waking up", "medical"),
     # a child
     ("anak sy masih 16 thn dibawa ke kamboja", "child"),
     ("ada anak dibawah umur disini", "child"),
@@ -79,6 +86,8 @@ URGENT: list[tuple[str, str]] = [
 ]
 
 CALM: list[str] = [
+    "saya lagi hamil, boleh kerja di kamboja?",
+    "overstay sebulan setengah dendanya brp",
     "berapa denda overstay",
     "brp denda overstay 2 bln",
     "cara perpanjang visa",

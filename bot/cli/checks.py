@@ -21,6 +21,9 @@ from bot.ui.render import TEXT_LIMIT, Renderer, split_html
 from bot.understanding.estimates import load_fine_rate
 
 STALE_AFTER_DAYS = 180
+# Shown to readers as a source, these undermine trust (issue 13): an unidentified data file, a
+# mirror of another site, a paste. The fact must rest on a source a reader can trust, or go.
+UNTRUSTED_SOURCE = re.compile(r"third-party|repository not identified|\(mirror\)|pastebin", re.I)
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
 _TAG = re.compile(r"</?[a-z-]+")
 _SHORT_CODE = re.compile(r"^\d{3,4}$")
@@ -91,6 +94,12 @@ def _check_guide(guide: Guide, today: dt.date) -> Iterator[Problem]:
     for source in guide.sources:
         if not source.url:
             yield Problem(str(guide.path), f"source without url: {source.title}", False)
+        if UNTRUSTED_SOURCE.search(source.title):
+            yield Problem(str(guide.path), f"a source no reader should trust: {source.title[:60]}")
+        if any(not 1 <= n <= len(guide.sections) for n in source.sections):
+            yield Problem(
+                str(guide.path), f"source names a section that does not exist: {source.title[:60]}"
+            )
     if "<" in guide.intro + "".join(s.body for s in guide.sections):
         yield Problem(str(guide.path), "contains raw HTML (it would be shown escaped)", False)
 

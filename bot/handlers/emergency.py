@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
@@ -18,6 +19,8 @@ from bot.ui.render import render_mapping
 
 def _contact_view(contact: Contact, locale: str) -> dict[str, Any]:
     return {
+        "id": contact.id,
+        "kind": contact.kind,
         "name": render_mapping(contact.name, locale),
         "value": contact.value,
         "note": render_mapping(contact.note, locale),
@@ -31,25 +34,27 @@ def first_contacts(content: Content, locale: str) -> list[dict[str, Any]]:
     return [_contact_view(c, locale) for c in content.contacts if c.first]
 
 
+def contact_views(content: Content, locale: str, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """These contacts (by id, in this order), ready for a template."""
+    by_id = {c.id: c for c in content.contacts}
+    return [_contact_view(by_id[i], locale) for i in ids if i in by_id]
+
+
 def emergency_screen(t: Translator, context: KawanContext) -> Screen:
-    """Numbers to call first, KBRI hotlines and address, the impostor warning."""
+    """The numbers to call first, KBRI's address, the impostor warning."""
     return rendered_once(context, ("emergency", t.locale), lambda: _emergency(t, context))
 
 
 def _emergency(t: Translator, context: KawanContext) -> Screen:
     content = context.services.content
     first = first_contacts(content, t.locale)
-    kbri = [
-        _contact_view(c, t.locale) for c in content.contacts if c.group == "kbri" and not c.first
-    ]
     embassy = {
         "name": render_mapping(content.embassy.name, t.locale),
         "address": content.embassy.address,
         "landmark": render_mapping(content.embassy.landmark, t.locale),
     }
-    text = context.services.renderer.render(
-        "emergency.html.j2", t, first=first, kbri=kbri, embassy=embassy
-    )
+    # The three numbers that matter, one line each; the rest are behind "All numbers".
+    text = context.services.renderer.render("emergency.html.j2", t, first=first, embassy=embassy)
     rows = (
         ((t("📍 Send KBRI's location"), "e:venue"),),
         ((t("✍️ Send a help request"), "h:self"),),

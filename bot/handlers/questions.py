@@ -8,80 +8,25 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import KawanContext
+from bot.handlers.answer_view import (
+    URGENT,
+    Pick,
+    answer_button,
+    answer_screen,
+    fitting_section,
+    holding_section,
+)
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.offers import verdict_screen
-from bot.handlers.screens import (
-    Button,
-    Screen,
-    answer_query,
-    nav_row,
-    rendered_once,
-    show,
-    stale_button,
-)
+from bot.handlers.screens import Screen, answer_query, nav_row, rendered_once, show, stale_button
 from bot.runtime.ratelimit import Priority, raise_priority
 from bot.ui.commands import CommandRegistry
-from bot.ui.fit import fit_html
+from bot.understanding.danger import DangerHit
 from bot.understanding.search import Answer
 
 _ANSWER = re.compile(r"^a:(id|en):([a-z0-9-]{1,40}):(\d{1,2}|-)$")
 MAX_QUESTION = 1000  # longer texts are searched by their beginning
-
-
-def _answer_button(context: KawanContext, answer: Answer, locale: str) -> Button | None:
-    guide = context.services.content.guide(locale, answer.guide_id)
-    if guide is None:
-        return None
-    label = guide.title
-    section = answer.section_index
-    if section is not None and section < len(guide.sections):
-        label = guide.sections[section].heading
-    return (f"➡️ {label}"[:60], f"a:{locale}:{guide.id}:{'-' if section is None else section}")
-
-
-def answer_screen(
-    context: KawanContext,
-    locale: str,
-    guide_id: str,
-    section: int | None,
-    others: list[Answer],
-    question: str = "",
-) -> Screen | None:
-    """One guide section (in the question's language) with the next candidates and the guide."""
-    t = context.t
-    guide = context.services.content.guide(locale, guide_id)
-    if guide is None:
-        return None
-    part = (
-        guide.sections[section] if section is not None and section < len(guide.sections) else None
-    )
-    estimate = _estimate(context, guide.topic, question)
-
-    def render() -> str:
-        return context.services.renderer.render(
-            "answer.html.j2", t, guide=guide, section=part, estimate=estimate
-        )
-
-    # Without an estimate the answer depends only on the content and the two languages.
-    key = ("answer", t.locale, locale, guide.id, str(section))
-    text = render() if estimate is not None else rendered_once(context, key, render)
-    buttons = [b for a in others if (b := _answer_button(context, a, locale)) is not None][:2]
-    rows: list[tuple[Button, ...]] = [(b,) for b in buttons]
-    rows.append(((t("📖 The whole guide"), f"g:{guide.id}:0"),))
-    rows.append(((t("✍️ Ask KBRI"), "h:self"), (t("🏠 Home"), "m:home")))
-    return Screen(fit_html(text), tuple(rows))
-
-
-def _estimate(context: KawanContext, topic: str, question: str) -> dict[str, object] | None:
-    """'brp denda overstay 2 bulan': the fine for that many days, at the sourced daily rate."""
-    rate = context.services.fine_rate
-    if rate is None or topic != rate.topic or not question:
-        return None
-    found = rate.estimate(question)
-    if found is None:
-        return None
-    days, total = found
-    return {"days": days, "total": total, "per_day": rate.per_day, "currency": rate.currency}
+FAMILY_MARGIN = 1.5  # a relative's message gets "how to report" unless another part fits far better
 
 
 def not_sure_screen(context: KawanContext, answers: list[Answer], locale: str) -> Screen:
@@ -92,11 +37,55 @@ def not_sure_screen(context: KawanContext, answers: list[Answer], locale: str) -
         ("not_sure", t.locale),
         lambda: context.services.renderer.render("not_sure.html.j2", t),
     )
-    buttons = [b for a in answers if (b := _answer_button(context, a, locale)) is not None][:3]
-    rows: list[tuple[Button, ...]] = [(b,) for b in buttons]
+    buttons = [b for a in answers if (b := answer_button(context, a, locale)) is not None][:3]
+    rows: list[tuple[tuple[str, str], ...]] = [(b,) for b in buttons]
     rows.append(((t("✍️ Ask KBRI"), "h:self"),))
     rows.append(nav_row(t))
     return Screen(text, tuple(rows))
+
+
+def pick_answer(
+    context: KawanContext, text: str, locale: str, danger: DangerHit | None = None
+) -> Pick | None:
+    """What answers the question: a relative's report, the kind of fact asked for, the search."""
+    search = context.services.search
+    if search is None:
+        return None
+    asks = search.asks
+    answers = search.ask(text, locale=locale, limit=3)
+    urgent = danger is not None
+    if asks is not None and danger is not None:
+        special = asks.for_danger(danger.kind, locale)
+        if special is not None and special.guide:
+            section = fitting_section(context, locale, special.guide, None, text, special.headings)
+            return Pick(special.guide, section, urgent=True, question=text)
+    if asks is not None and asks.family_guide and asks.about_relative(text, locale):
+        guide = asks.family_guide
+        # How to report, unless the search found a section that answers it clearly better.
+        found = next((a.section_index for a in answers if a.guide_id == guide), None)
+        headings = asks.family_headings(locale)
+        part = fitting_section(context, locale, guide, None, text, headings)
+        scores = search.section_scores(text, locale, guide)
+        if scores.get(found, 0.0) > FAMILY_MARGIN * scores.get(part, 0.0):
+            part = found
+        others = tuple(a for a in answers if a.guide_id != guide)
+        return Pick(guide, part, others, family=not urgent, urgent=urgent, question=text)
+    ask = asks.ask(text, locale) if asks is not None else None
+    if ask is not None and ask.guide:
+        # The search's other guesses for such a question are rarely related: none are offered.
+        section = fitting_section(context, locale, ask.guide, None, text, ask.headings)
+        return Pick(ask.guide, section, (), ask.contacts, urgent=urgent, question=text)
+    if not answers or not answers[0].confident:
+        return None
+    best = answers[0]
+    headings = ask.headings if ask is not None else ()
+    section = fitting_section(context, locale, best.guide_id, best.section_index, text, headings)
+    lead = ask.contacts if ask is not None else ()
+    if lead:  # the section that holds the number asked for, when the guide has one
+        values = [c.value for c in context.services.content.contacts if c.id in lead]
+        held = holding_section(context, locale, best.guide_id, values, headings)
+        section = section if held is None else held
+    return Pick(best.guide_id, section, tuple(answers[1:]), lead, urgent=urgent, question=text)
 
 
 async def on_question(update: Update, context: KawanContext) -> None:
@@ -119,22 +108,18 @@ async def on_question(update: Update, context: KawanContext) -> None:
         if context.user_data is not None:  # kept for the one-tap urgent request below
             context.user_data["urgent"] = {"text": text, "kind": hit.kind}
         screen = emergency_screen(context.t, context)
-        urgent = ((context.t("🚨 Send an urgent request to KBRI now"), "h:urgent"),)
+        urgent = ((context.t("🚨 Send an urgent request to KBRI now"), URGENT),)
         await show(update, context, Screen(screen.text, (urgent, *screen.rows)))
     if services.search is None:
         return
     # Answer in the language of the question: an English question gets the English guide.
     locale = services.search.detect_locale(text)
-    answers = services.search.ask(text, locale=locale, limit=3)
-    if answers and answers[0].confident:
-        best = answers[0]
-        screen_or_none = answer_screen(
-            context, locale, best.guide_id, best.section_index, answers[1:], question=text
-        )
-        if screen_or_none is not None:
-            await show(update, context, screen_or_none)
-            return
-    if hit is None:
+    pick = pick_answer(context, text, locale, hit)
+    answer = answer_screen(context, locale, pick) if pick is not None else None
+    if answer is not None:
+        await show(update, context, answer)
+    elif hit is None:
+        answers = services.search.ask(text, locale=locale, limit=3)
         await show(update, context, not_sure_screen(context, answers, locale))
 
 
@@ -144,7 +129,7 @@ async def on_answer_button(update: Update, context: KawanContext) -> None:
     screen = None
     if match is not None:
         section = None if match.group(3) == "-" else int(match.group(3))
-        screen = answer_screen(context, match.group(1), match.group(2), section, [])
+        screen = answer_screen(context, match.group(1), Pick(match.group(2), section))
     if screen is None:
         await stale_button(update, context)
         return

@@ -22,22 +22,62 @@ _WORDS = {
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1,
 }  # fmt: skip
 _UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
-_AMOUNT = "|".join([r"\d{1,4}", *_WORDS])
-_DURATION = re.compile(rf"\b(?:({_AMOUNT})\s*({_UNIT})|se({_UNIT}))\b", re.IGNORECASE)
+_AMOUNT = "|".join([r"\d{1,4}(?:[.,]5)?", *_WORDS])
+_HALF = r"(?:setengah|½|half(?:\s+an?)?)"
+_TERM = re.compile(
+    rf"\b(?:(?P<num>{_AMOUNT})\s*(?P<half>setengah\s+|and\s+a\s+half\s+)?(?P<unit>{_UNIT})"
+    rf"|se(?P<seunit>{_UNIT})|{_HALF}\s+(?P<hunit>{_UNIT}))"
+    r"(?P<trail>\s+(?:setengah|lebih\s+sedikit|and\s+a\s+half))?\b",
+    re.IGNORECASE,
+)
+# Between two parts of one duration ("2 bulan 10 hari", "1 month and 5 days").
+_JOIN = re.compile(r"^[\s,+]*(?:(?:dan|and|lebih|plus)\s*)?$", re.IGNORECASE)
 MAX_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A duration as a person wrote it, in days, and whether months or years were counted."""
+
+    days: int
+    calendar: bool  # months counted as 30 days, years as 365: the estimate says so
+
+
+def _term_days(match: re.Match[str]) -> float:
+    unit = match.group("unit") or match.group("seunit") or match.group("hunit")
+    size = _UNITS[unit.lower()]
+    if match.group("hunit"):
+        amount = 0.5
+    elif match.group("seunit"):
+        amount = 1.0
+    else:
+        raw = match.group("num").lower()
+        amount = float(raw.replace(",", ".")) if raw[0].isdigit() else float(_WORDS[raw])
+        amount += 0.5 if match.group("half") else 0.0
+    trail = (match.group("trail") or "").lower()
+    if "setengah" in trail or "half" in trail:
+        amount += 0.5
+    return amount * size
+
+
+def parse_duration(text: str) -> Duration | None:
+    """The first duration a text names: "sebulan setengah" 45 days, "2 bln 10 hari" 70."""
+    total, calendar, end = 0.0, False, -1
+    for match in _TERM.finditer(text):
+        if end >= 0 and not _JOIN.match(text[end : match.start()]):
+            break
+        total += _term_days(match)
+        unit = (match.group("unit") or match.group("seunit") or match.group("hunit")).lower()
+        calendar = calendar or _UNITS[unit] >= 30
+        end = match.end()
+    days = round(total)
+    return Duration(days, calendar) if 0 < days <= MAX_DAYS else None
 
 
 def duration_days(text: str) -> int | None:
     """The first duration a text names, in days ("2 bulan" 60, "seminggu" 7, "10 days" 10)."""
-    match = _DURATION.search(text)
-    if match is None:
-        return None
-    if match.group(3):  # "sebulan", "seminggu": one of the unit
-        return _UNITS[match.group(3).lower()]
-    amount = match.group(1).lower()
-    number = int(amount) if amount.isdigit() else _WORDS[amount]
-    days = number * _UNITS[match.group(2).lower()]
-    return days if 0 < days <= MAX_DAYS else None
+    found = parse_duration(text)
+    return None if found is None else found.days
 
 
 @dataclass(frozen=True)

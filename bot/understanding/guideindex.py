@@ -68,7 +68,7 @@ def _bm25_terms(doc: _Doc, idf: Mapping[str, float], avg: float) -> dict[str, fl
     return {term: idf[term] * tf * (K1 + 1) / (tf + norm) for term, tf in doc.tf.items() if tf}
 
 
-def _bm25(terms: Mapping[str, float], query: Mapping[str, float]) -> float:
+def bm25(terms: Mapping[str, float], query: Mapping[str, float]) -> float:
     """BM25 of a weighted query against a document's precomputed term scores."""
     return sum(weight * terms[term] for term, weight in query.items() if term in terms)
 
@@ -254,8 +254,8 @@ class GuideIndex:
         }
         ranked: list[tuple[float, int, int | None]] = []
         for pos in range(len(self.guides)):
-            meta = _bm25(self.meta_terms[pos], terms)
-            body = _bm25(self.body_terms[pos], terms)
+            meta = bm25(self.meta_terms[pos], terms)
+            body = bm25(self.body_terms[pos], terms)
             if meta + body <= 0:
                 continue
             meta += self._phrase_bonus(pos, query, where)
@@ -264,7 +264,7 @@ class GuideIndex:
                 self.section_docs[pos], self.section_terms[pos], self.section_asks[pos], strict=True
             )
             for part, scores, asks in parts:
-                score = _bm25(scores, typed_terms)
+                score = bm25(scores, typed_terms)
                 score += QUESTION_BONUS * len(asks & query.asks)
                 if part.section_index is None:
                     score *= INTRO_SHARE

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.content import Content
-from bot.understanding.guideindex import GuideIndex
+from bot.understanding.asks import Asks
+from bot.understanding.guideindex import GuideIndex, bm25
 from bot.understanding.textnorm import Stemmer, load_lexicons, raw_tokens
 
 if TYPE_CHECKING:
@@ -36,8 +37,9 @@ class Answer:
 class QuestionIndex:
     """Search over every guide section, per locale; build once at start-up."""
 
-    def __init__(self, indexes: Mapping[str, GuideIndex]) -> None:
+    def __init__(self, indexes: Mapping[str, GuideIndex], asks: Asks | None = None) -> None:
         self._indexes = dict(indexes)
+        self.asks = asks  # what kind of thing a question asks for (content/search/asks.yaml)
 
     @classmethod
     def build(cls, content: Content) -> QuestionIndex:
@@ -48,7 +50,21 @@ class QuestionIndex:
             if guides and locale in lexicons:
                 stemmer = Stemmer(locale)
                 indexes[locale] = GuideIndex(list(guides.values()), lexicons[locale], stemmer)
-        return cls(indexes)
+        return cls(indexes, Asks.load(content.root, lexicons))
+
+    def section_scores(self, text: str, locale: str, guide_id: str) -> dict[int | None, float]:
+        """How well each part of one guide (None: the intro) matches the question's words."""
+        index = self._indexes.get(locale)
+        pos = (
+            next((i for i, g in enumerate(index.guides) if g.id == guide_id), None)
+            if index
+            else None
+        )
+        if index is None or pos is None:
+            return {}
+        terms = index.query(text).terms
+        parts = zip(index.section_docs[pos], index.section_terms[pos], strict=True)
+        return {doc.section_index: bm25(scores, terms) for doc, scores in parts}
 
     def detect_locale(self, text: str) -> str:
         """`en` when more words are only English than only Indonesian, else `id`."""
