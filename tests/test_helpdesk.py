@@ -51,12 +51,12 @@ async def test_citizen_request_reaches_officers_and_reply_comes_back_as_kbri(
 
     await officer.press("c:claim:")  # the Claim button on the card
     await settle(app)
-    assert "KBRI" in api.visible_texts(citizen.chat_id)[-1]
+    assert ref in api.visible_texts(citizen.chat_id)[-1]  # neutral: see tests/test_notices.py
 
     await officer.send("Kami akan menghubungi Anda besok pagi.", thread_id=thread)
     await settle(app)
     last = api.visible_texts(citizen.chat_id)[-1]
-    assert "KBRI" in last and "Kami akan menghubungi Anda besok pagi." in last
+    assert ref in last and "Kami akan menghubungi Anda besok pagi." in last
     assert "Officer" not in last  # the officer stays anonymous
 
     await citizen.send("Terima kasih, saya tunggu.")

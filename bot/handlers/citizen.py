@@ -19,6 +19,8 @@ from bot.handlers.emergency import emergency_screen
 from bot.handlers.intake_views import DRAFT_KEY, expire_draft
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake.draft import CATEGORY_LABELS
+from bot.queue.notices import OPEN_PREFIX
+from bot.queue.relay import deliver_to_citizen
 from bot.storage.models import Case, NewOutbox
 from bot.ui.commands import N_, CommandRegistry
 
@@ -52,6 +54,21 @@ async def status(update: Update, context: KawanContext) -> None:
     text = context.services.renderer.render("status.html.j2", t, items=items)
     rows = (((t("✍️ Send a help request"), "h:self"),), nav_row(t))
     await show(update, context, Screen(text, rows))
+
+
+async def open_sealed(update: Update, context: KawanContext) -> None:
+    """s:open:<outbox id>: a sealed message's content, now that its reader asked for it."""
+    repos, chat, query = context.services.repos, update.effective_chat, update.callback_query
+    data = str(query.data if query else "")
+    item_id = data.removeprefix(OPEN_PREFIX)
+    item = await repos.outbox.get(int(item_id)) if repos and item_id.isdigit() else None
+    if repos is None or chat is None or item is None or item.target_chat_id != chat.id:
+        await answer_query(
+            update, context.t("This message is no longer here. /status shows the latest.")
+        )
+        return
+    await answer_query(update)
+    await deliver_to_citizen(context.bot, repos, item, unseal=True)
 
 
 async def on_follow_up(update: Update, context: KawanContext) -> None:
@@ -140,5 +157,6 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
     """Wire /status and the follow-up relay."""
     registry.add(app, "status", status, N_("My requests and KBRI's answers"))
     app.add_handler(CallbackQueryHandler(status, pattern=r"^h:status$"))
+    app.add_handler(CallbackQueryHandler(open_sealed, pattern=r"^s:open:\d{1,12}$"))
     private_new = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
     app.add_handler(MessageHandler(private_new, on_follow_up), group=RELAY_GROUP)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 
@@ -12,8 +11,10 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.cards import REFERRALS, case_card, officers_translator
+from bot.queue.notices import citizen_payload, notice_text, reply_text
 from bot.storage.models import Case, NewOutbox
 from bot.ui.commands import CommandRegistry
+from bot.ui.i18n import Translator
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +38,16 @@ async def is_authorised(update: Update, context: KawanContext) -> bool:
     return False
 
 
-def citizen_notice(case: Case, text: str) -> NewOutbox:
+def citizen_notice(case: Case, text: str, ct: Translator) -> NewOutbox:
     """A message for the citizen of a case, delivered by the dispatcher (contact rules apply)."""
     assert case.chat_id is not None
+    payload = citizen_payload(ct, case, text)
     return NewOutbox(
-        kind="to_citizen", target_chat_id=case.chat_id, case_id=case.id, payload={"text": text}
+        kind="to_citizen", target_chat_id=case.chat_id, case_id=case.id, payload=payload
     )
 
 
-def _citizen_t(context: KawanContext, case: Case):  # type: ignore[no-untyped-def]
+def _citizen_t(context: KawanContext, case: Case) -> Translator:
     return context.services.catalogs.get(case.locale)
 
 
@@ -79,18 +81,17 @@ async def on_case_button(update: Update, context: KawanContext) -> None:
     ct = _citizen_t(context, case)
     updated: Case | None = case
     if action == "claim":
-        text = ct("KBRI is now handling your request %(ref)s.", ref=case.ref)
-        updated = await repos.cases.claim(case.id, officer_id, notify=[citizen_notice(case, text)])
+        text = notice_text(ct, "claim", case.ref)
+        updated = await repos.cases.claim(
+            case.id, officer_id, notify=[citizen_notice(case, text, ct)]
+        )
         if updated is None:
             await answer_query(update, t("Someone else already claimed this case."))
             return
     elif action == "info":
-        question = ct(
-            "KBRI needs a little more information about your request %(ref)s. Please reply here "
-            "with any details you can safely share.", ref=case.ref,
-        )  # fmt: skip
+        question = notice_text(ct, "info", case.ref)
         updated = await repos.cases.request_info(
-            case.id, officer_id, question, notify=[citizen_notice(case, question)]
+            case.id, officer_id, question, notify=[citizen_notice(case, question, ct)]
         )
     elif action == "ref":
         await answer_query(update)
@@ -105,13 +106,9 @@ async def on_case_button(update: Update, context: KawanContext) -> None:
         return
     elif action == "refto" and match.group(3) in REFERRALS:
         target = match.group(3)
-        text = ct(
-            "KBRI has passed your request %(ref)s on to a partner who can help. "
-            "KBRI keeps following it.",
-            ref=case.ref,
-        )
+        text = notice_text(ct, "refer", case.ref)
         updated = await repos.cases.refer(
-            case.id, officer_id, target, notify=[citizen_notice(case, text)]
+            case.id, officer_id, target, notify=[citizen_notice(case, text, ct)]
         )
     elif action == "close":
         await answer_query(update)
@@ -126,16 +123,13 @@ async def on_case_button(update: Update, context: KawanContext) -> None:
         )
         return
     elif action == "closeok":
-        text = ct(
-            "KBRI has closed your request %(ref)s. If you need help again, just write here: "
-            "a new request will be opened and linked to this one.", ref=case.ref,
-        )  # fmt: skip
+        text = notice_text(ct, "close", case.ref)
         updated = await repos.cases.close(
             case.id,
             actor="officer",
             actor_id=officer_id,
             body=text,
-            notify=[citizen_notice(case, text)],
+            notify=[citizen_notice(case, text, ct)],
         )
     await answer_query(update, t("Saved."))
     if context.services.dispatcher is not None:
@@ -188,15 +182,12 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
     if not case.is_open or case.chat_id is None:
         await message.reply_text(t("This case is closed; the citizen will not receive this."))
         return
-    header = f"🇮🇩 <b>KBRI</b> · <code>{case.ref}</code>"
+    ct = _citizen_t(context, case)
     if message.text:
-        payload: dict[str, object] = {"text": f"{header}\n{html.escape(message.text)}"}
+        payload = citizen_payload(ct, case, reply_text(ct, case.ref, message.text))
     else:
-        caption = html.escape(message.caption or "")
-        payload = {
-            "text": f"{header}\n{caption}".strip()[:1000],
-            "copy_from": [message.chat_id, message.message_id],
-        }
+        caption = reply_text(ct, case.ref, message.caption or "", limit=1000)
+        payload = citizen_payload(ct, case, caption, [message.chat_id, message.message_id])
     notice = NewOutbox(
         kind="to_citizen", target_chat_id=case.chat_id, case_id=case.id, payload=payload
     )
