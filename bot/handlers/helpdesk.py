@@ -100,6 +100,10 @@ async def on_choice(update: Update, context: KawanContext) -> int | None:
         await answer_query(update, context.t("Please answer the latest question."))
         return None
     value = match.group(2)
+    if value == "?":  # "Type again": the same question
+        await answer_query(update)
+        await show(update, context, views.step_screen(context, draft, step))
+        return ASKING
     if step.key == "location" and value == "exact":
         await answer_query(update)
         text = context.t(
@@ -132,6 +136,9 @@ async def on_text(update: Update, context: KawanContext) -> int | None:
     step = draft.current if draft else None
     if draft is None or step is None or message is None or not message.text:
         return None
+    if step.key == "safe_hours":
+        await show(update, context, views.hours_screen(context, draft, message.text), new=True)
+        return ASKING
     if not step.free_text:
         await _notice(update, context, context.t("Please choose one of the buttons."))
         await show(update, context, views.step_screen(context, draft, step))

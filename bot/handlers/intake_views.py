@@ -13,6 +13,7 @@ from bot.context import KawanContext
 from bot.handlers.emergency import first_contacts
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake.draft import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_category
+from bot.intake.hours import clock, hours_value, parse_hours
 from bot.storage.models import Case
 
 DRAFT_KEY = "intake"  # user_data key of the request being filled in
@@ -87,13 +88,40 @@ async def closed(update: Update, context: KawanContext) -> int:
 def step_screen(context: KawanContext, draft: Draft, step: Step) -> Screen:
     """The question of one step, with its choices as buttons and Cancel."""
     t = context.t
-    number = t("Question %(n)s", n=draft.step + 1)
+    number = t("Question %(n)s", n=draft.asked + 1)
     text = f"<i>{number}</i>\n{t(step.prompt)}"
     rows = [((t(c.label), f"i:{step.key}:{c.value}"),) for c in step.choices]
     if step.skippable:
         rows.append(((t("Skip"), f"i:{step.key}:-"),))
     rows.append(((t("✖️ Cancel"), "i:cancel:x"),))
     return Screen(text, tuple(rows))
+
+
+def hours_screen(context: KawanContext, draft: Draft, typed: str) -> Screen:
+    """Typed safe hours read back in words to confirm, or the question again with an example."""
+    t = context.t
+    hours = parse_hours(typed)
+    step = draft.current
+    if hours is None or step is None:
+        again = step_screen(context, draft, step) if step else Screen("")
+        hint = t(
+            "I could not read those hours. Type them like 22-02, 23.00-01.30 or 10pm-2am, "
+            "or choose a button."
+        )
+        return Screen(f"{hint}\n\n{again.text}", again.rows)
+    text = t(
+        "Safe hours: %(start)s to %(end)s, Cambodia time.",
+        start=clock(hours[0]),
+        end=clock(hours[1]),
+    )
+    if hours[0] > hours[1]:
+        text += " " + t("That crosses midnight.")
+    rows = (
+        ((t("✅ Yes, that is right"), f"i:safe_hours:{hours_value(hours)}"),),
+        ((t("✏️ Type again"), "i:safe_hours:?"),),
+        ((t("✖️ Cancel"), "i:cancel:x"),),
+    )
+    return Screen(f"{text}\n{t('Is that right?')}", rows)
 
 
 def preset_draft(context: KawanContext, button: str) -> Draft | None:

@@ -88,13 +88,20 @@ CONTACT = Step(
 )
 SAFE_HOURS = Step(
     "safe_hours",
-    N_("Which hours are safe for you (Cambodia time)?"),
+    N_(
+        "Which hours are safe for you (Cambodia time)? Choose, or type your own hours, for "
+        "example 23-02."
+    ),
     (
         Choice("6-9", N_("06:00–09:00")),
         Choice("12-14", N_("12:00–14:00")),
         Choice("18-21", N_("18:00–21:00")),
         Choice("20-23", N_("20:00–23:00")),
+        Choice("22-2", N_("22:00–02:00")),
+        Choice("0-3", N_("00:00–03:00")),
     ),
+    free_text=True,
+    max_length=40,
 )
 DESCRIPTION = Step(
     "description",
@@ -168,6 +175,7 @@ class Draft:
     linked_case_id: int | None = None
     urgent_text: bool = False  # the description itself reads as danger
     flow: str = ""  # which questions; defaults to the kind's own
+    asked: int = 0  # questions answered so far: "Question n" counts these, never skipped ones
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -190,6 +198,7 @@ class Draft:
         if step is not None:
             self.answers[step.key] = value[: step.max_length]
             self.step += 1
+            self.asked += 1
 
     @property
     def urgent(self) -> bool:
@@ -201,7 +210,7 @@ class Draft:
             "attachments": [list(a) for a in self.attachments],
             "exact_location": list(self.exact_location) if self.exact_location else None,
             "linked_case_id": self.linked_case_id, "urgent_text": self.urgent_text,
-            "flow": self.flow,
+            "flow": self.flow, "asked": self.asked,
         }  # fmt: skip
 
     @classmethod
@@ -216,6 +225,7 @@ class Draft:
             linked_case_id=data.get("linked_case_id"),
             urgent_text=bool(data.get("urgent_text")),
             flow=str(data.get("flow") or ""),
+            asked=int(data.get("asked") or 0),
         )
 
 
@@ -226,13 +236,3 @@ def urgent_category(danger_kind: str) -> str:
     if danger_kind in ("medical", "dying", "suicide"):
         return "medical"
     return "held"
-
-
-def safe_hours(value: str | None) -> tuple[int, int] | None:
-    """'18-21' → (18, 21); None when not set or malformed."""
-    if not value or "-" not in value:
-        return None
-    start, _, end = value.partition("-")
-    if start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= 24:
-        return int(start), int(end)
-    return None

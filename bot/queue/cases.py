@@ -7,7 +7,8 @@ import datetime as dt
 from telegram import Update
 
 from bot.context import KawanContext
-from bot.intake.draft import Draft, safe_hours
+from bot.intake.draft import Draft
+from bot.intake.hours import safe_hours
 from bot.storage.models import Case, ContactPolicy, NewCase, NewMedia, NewOutbox, Relative
 
 CONSENT_VERSION = "2026-11-28"
@@ -54,7 +55,7 @@ def new_case(draft: Draft, user_id: int, chat_id: int, locale: str) -> NewCase:
         exact_lon=lon,
         contact_policy=policy,
         safe_hours_from=hours[0] if hours else None,
-        safe_hours_to=(hours[1] % 24) if hours else None,
+        safe_hours_to=hours[1] if hours else None,
         relative=_relative(draft),
         linked_case_id=draft.linked_case_id,
         media=tuple(NewMedia(kind, file_id) for kind, file_id in draft.attachments),
