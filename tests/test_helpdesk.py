@@ -228,7 +228,7 @@ async def test_a_message_after_close_offers_a_new_linked_request_instead_of_reop
     old = await app.services.repos.cases.get_by_ref(first)
     assert old is not None and old.status == "selesai"  # not silently reopened
     await citizen.press("h:followup")
-    await citizen.press("i:category:passport")
+    assert "Apa yang terjadi?" not in citizen.text  # the guides know it is about a passport
     await citizen.press("i:safe:yes")
     await citizen.send("Phnom Penh")
     await citizen.press("i:contact:any")

@@ -40,6 +40,10 @@ async def _ask_next(
         await show(update, context, views.step_screen(context, draft, step), new=new)
         views.save_draft(context, draft)
         return ASKING
+    if draft.short:  # not safe to talk: two lines of consent that also send, no review
+        await show(update, context, views.short_consent_screen(context, draft), new=new)
+        views.save_draft(context, draft)
+        return CONSENT
     t = context.t
     text = t(
         "Thank you. You can now send photos or documents (up to %(n)s), or press Continue.",
@@ -80,13 +84,8 @@ async def _start(
         text = t("You cannot send new requests at the moment. In an emergency, call 117.")
         await show(update, context, Screen(text), new=True)
         return ConversationHandler.END
-    intro = t(
-        "I will ask a few short questions, then send your request to KBRI's duty officers. "
-        "Nothing is sent before you confirm. /batal cancels at any time."
-    )
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, intro)
     draft = draft or Draft(kind=kind)
+    await _notice(update, context, views.intro_text(context, draft))
     draft.linked_case_id = await cases.last_closed_case_id(context, update)
     return await _ask_next(update, context, draft, new=True)
 
@@ -106,12 +105,7 @@ async def on_choice(update: Update, context: KawanContext) -> int | None:
         return ASKING
     if step.key == "location" and value == "exact":
         await answer_query(update)
-        text = context.t(
-            "Send your location with the 📎 button → Location. Careful: a shared location stays "
-            "visible in this chat on your phone until you delete it with /hapus. You can also just "
-            "type a city or landmark instead."
-        )
-        await show(update, context, Screen(text, ((("✖️ " + context.t("Cancel"), "i:cancel:x"),),)))
+        await show(update, context, views.exact_location_screen(context))
         return ASKING
     await answer_query(update)
     draft.answer(value)
@@ -214,12 +208,14 @@ async def on_attachments_done(update: Update, context: KawanContext) -> int:
 
 
 async def on_consent(update: Update, context: KawanContext) -> int:
-    """I agree → the summary to confirm; I do not agree → nothing is saved."""
-    await answer_query(update)
+    """I agree → the summary to confirm (or, on the short path, send); else nothing is saved."""
     draft = views.draft_of(context)
-    agreed = update.callback_query is not None and update.callback_query.data == "i:consent:yes"
-    if draft is None or not agreed:
+    data = update.callback_query.data if update.callback_query is not None else None
+    if draft is None or data not in ("i:consent:yes", "i:consent:send"):
         return await cancel(update, context)
+    if data == "i:consent:send":
+        return await on_confirm(update, context)
+    await answer_query(update)
     await show(update, context, views.summary_screen(context, draft))
     return CONFIRM
 
@@ -270,7 +266,7 @@ def build_conversation() -> ConversationHandler[Any]:
             CommandHandler(["keluarga", "family"], start_relative, filters=private),
             CallbackQueryHandler(start_self, pattern=r"^h:self$"),
             CallbackQueryHandler(start_relative, pattern=r"^h:family$"),
-            CallbackQueryHandler(start_preset, pattern=r"^(h:urgent|o:report|h:followup)$"),
+            CallbackQueryHandler(start_preset, pattern=r"^(h:urgent|h:ask|o:report|h:followup)$"),
         ],
         states={
             ASKING: [

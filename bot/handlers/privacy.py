@@ -96,6 +96,15 @@ async def my_data(update: Update, context: KawanContext) -> None:
         await context.bot.send_message(chat.id, part)
 
 
+async def privacy_notice(update: Update, context: KawanContext) -> None:
+    """/privasi: the full consent text (the short consent of a discreet request points here)."""
+    t = context.t
+    text = context.services.renderer.render(
+        "consent.html.j2", t, retention_days=context.services.settings.retention_days
+    )
+    await show(update, context, Screen(text, (nav_row(t),)))
+
+
 async def erase_command(update: Update, context: KawanContext) -> None:
     """/hapusdata: ask for confirmation first."""
     t = context.t
@@ -150,6 +159,9 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
     )
     registry.add(
         app, "hapusdata", erase_command, N_("Erase your personal data"), aliases=("erasedata",)
+    )
+    registry.add(
+        app, "privasi", privacy_notice, N_("How Kawan uses your data"), aliases=("privacy",)
     )
     app.add_handler(CallbackQueryHandler(wipe_command, pattern=r"^p:wipe$"))
     app.add_handler(CallbackQueryHandler(on_wipe_confirmed, pattern=r"^p:wipe:yes$"))

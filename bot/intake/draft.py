@@ -25,6 +25,7 @@ class Step:
     free_text: bool = False  # typed answers accepted (besides the buttons)
     skippable: bool = False
     max_length: int = 300
+    label: str = ""  # msgid: the review screen shows this short label, not the whole question
 
 
 SELF_CATEGORIES = (
@@ -49,8 +50,15 @@ CATEGORY_LABELS: dict[str, str] = {
     c.value: c.label for c in (*SELF_CATEGORIES, *RELATIVE_CATEGORIES)
 }
 
-CATEGORY = Step("category", N_("What happened? Choose the closest."), SELF_CATEGORIES)
-REL_CATEGORY = Step("category", N_("What is happening to your relative?"), RELATIVE_CATEGORIES)
+CATEGORY = Step(
+    "category", N_("What happened? Choose the closest."), SELF_CATEGORIES, label=N_("What happened")
+)
+REL_CATEGORY = Step(
+    "category",
+    N_("What is happening to your relative?"),
+    RELATIVE_CATEGORIES,
+    label=N_("What happened"),
+)
 SAFE = Step(
     "safe",
     N_("Is it safe for you to write now?"),
@@ -59,6 +67,7 @@ SAFE = Step(
         Choice("briefly", N_("🤫 Only briefly, in secret")),
         Choice("no", N_("⛔ Not really: keep it short")),
     ),
+    label=N_("Safe to write"),
 )
 LOCATION = Step(
     "location",
@@ -76,6 +85,7 @@ LOCATION = Step(
     ),
     free_text=True,
     max_length=120,
+    label=N_("Area"),
 )
 CONTACT = Step(
     "contact",
@@ -85,6 +95,7 @@ CONTACT = Step(
         Choice("safe_hours", N_("🕒 Here, but only at safe hours")),
         Choice("never_first", N_("🔕 Never message me first: I will check /status")),
     ),
+    label=N_("Contact"),
 )
 SAFE_HOURS = Step(
     "safe_hours",
@@ -102,6 +113,7 @@ SAFE_HOURS = Step(
     ),
     free_text=True,
     max_length=40,
+    label=N_("Safe hours"),
 )
 DESCRIPTION = Step(
     "description",
@@ -111,9 +123,14 @@ DESCRIPTION = Step(
     ),
     free_text=True,
     max_length=2000,
+    label=N_("Your message"),
 )
 REL_NAME = Step(
-    "rel_name", N_("What is your relative's full name?"), free_text=True, max_length=100
+    "rel_name",
+    N_("What is your relative's full name?"),
+    free_text=True,
+    max_length=100,
+    label=N_("Name"),
 )
 REL_RELATIONSHIP = Step(
     "rel_relationship",
@@ -127,18 +144,21 @@ REL_RELATIONSHIP = Step(
     ),
     free_text=True,
     max_length=60,
+    label=N_("Relationship"),
 )
 REL_LAST_CONTACT = Step(
     "rel_last_contact",
     N_("When did you last hear from them, and how (for example: 3 days ago, WhatsApp)?"),
     free_text=True,
     max_length=200,
+    label=N_("Last contact"),
 )
 REL_PLACE = Step(
     "rel_place",
     N_("Where were they last, as far as you know: city, company or compound name?"),
     free_text=True,
     max_length=200,
+    label=N_("Last known place"),
 )
 REL_PASSPORT = Step(
     "rel_passport",
@@ -146,7 +166,27 @@ REL_PASSPORT = Step(
     free_text=True,
     skippable=True,
     max_length=20,
+    label=N_("Passport number"),
 )
+
+# Not safe to talk: one line and the area, both optional, then a two-line consent that sends.
+SHORT_LINE = Step(
+    "description",
+    N_("In one line: what do you need? (optional; photos are fine too)"),
+    free_text=True,
+    skippable=True,
+    max_length=300,
+    label=N_("Your message"),
+)
+SHORT_LOCATION = Step(
+    "location",
+    N_("Which area, roughly? (optional: type a city or choose)"),
+    tuple(c for c in LOCATION.choices if c.value != "exact"),
+    free_text=True,
+    max_length=120,
+    label=N_("Area"),
+)
+SHORT_ANSWERS = frozenset({"no"})  # the "safe" answer that takes the short path
 
 FLOWS: dict[str, tuple[Step, ...]] = {
     "self": (CATEGORY, SAFE, LOCATION, CONTACT, SAFE_HOURS, DESCRIPTION),
@@ -158,6 +198,7 @@ FLOWS: dict[str, tuple[Step, ...]] = {
     "urgent": (LOCATION, CONTACT, SAFE_HOURS),
     # A job offer checked with /cek and sent as a report: the offer is the description.
     "offer": (CONTACT, SAFE_HOURS),
+    "short": (CATEGORY, SAFE, SHORT_LINE, SHORT_LOCATION),
 }  # fmt: skip
 URGENT_CATEGORIES = frozenset(c.value for c in (*SELF_CATEGORIES, *RELATIVE_CATEGORIES) if c.urgent)
 MAX_ATTACHMENTS = 10
@@ -199,6 +240,13 @@ class Draft:
             self.answers[step.key] = value[: step.max_length]
             self.step += 1
             self.asked += 1
+            if step.key == "safe" and value in SHORT_ANSWERS and self.flow == "":
+                self.flow, self.step = "short", 0  # answered questions are skipped
+
+    @property
+    def short(self) -> bool:
+        """Not safe to talk: no contact questions, no files step, no review screen."""
+        return self.flow == "short"
 
     @property
     def urgent(self) -> bool:

@@ -46,7 +46,7 @@ def new_case(draft: Draft, user_id: int, chat_id: int, locale: str) -> NewCase:
         kind=draft.kind,
         category=answers.get("category", "other"),
         locale=locale,
-        description=answers.get("description", ""),
+        description="" if answers.get("description") == "-" else answers.get("description", ""),
         consent_text_version=CONSENT_VERSION,
         urgent=draft.urgent,
         safe_to_talk=None if "safe" not in answers else answers["safe"] == "yes",
