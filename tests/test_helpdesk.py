@@ -222,8 +222,9 @@ async def test_a_message_after_close_offers_a_new_linked_request_instead_of_reop
     await officer.press("c:close:")
     await officer.press("c:closeok:")
     await settle(app)
-    await citizen.send("Paspor saya masih ditahan, tolong bantu lagi")
+    await citizen.send("Saya perlu bantuan lagi untuk SPLP saya yang hilang")
     assert first in citizen.text
+    assert ("Tidak, terima kasih", "h:nofollow") in citizen.buttons
     assert app.services.repos is not None
     old = await app.services.repos.cases.get_by_ref(first)
     assert old is not None and old.status == "selesai"  # not silently reopened
@@ -239,7 +240,7 @@ async def test_a_message_after_close_offers_a_new_linked_request_instead_of_reop
     assert second and second.group(0) != first
     new = await app.services.repos.cases.get_by_ref(second.group(0))
     assert new is not None and new.linked_case_id == old.id
-    assert new.description == "Paspor saya masih ditahan, tolong bantu lagi"
+    assert new.description == "Saya perlu bantuan lagi untuk SPLP saya yang hilang"
     await settle(app)
     assert f"{first}" in api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"]
 

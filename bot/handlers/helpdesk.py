@@ -19,6 +19,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import KawanContext
 from bot.handlers import intake_views as views
+from bot.handlers.citizen import add_to_case
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.fallback import is_repeat_of_album
 from bot.handlers.screens import Screen, answer_query, show
@@ -68,6 +69,13 @@ async def start_relative(update: Update, context: KawanContext) -> int:
 async def start_preset(update: Update, context: KawanContext) -> int:
     """A request that starts from words already written: a danger message, an offer, a follow-up."""
     data = str(update.callback_query.data if update.callback_query else "")
+    if data == "h:ask" and (case := await cases.open_case_of(context, update)) is not None:
+        # A question the guides answered while a case is open: one tap adds it to the case.
+        saved = (context.user_data or {}).pop("asked", None)
+        await answer_query(update)
+        if isinstance(saved, dict) and saved.get("text"):
+            await add_to_case(update, context, case, str(saved["text"]))
+            return ConversationHandler.END
     draft = views.preset_draft(context, data)
     if draft is None and data == "o:report":
         await answer_query(update, context.t("Please check the offer again first."))

@@ -89,6 +89,15 @@ async def last_closed_case_id(context: KawanContext, update: Update) -> int | No
     return None
 
 
+async def open_case_of(context: KawanContext, update: Update) -> Case | None:
+    """The citizen's open case, if any (what their messages are added to)."""
+    repos = context.services.repos
+    if repos is None or update.effective_user is None:
+        return None
+    current = await repos.cases.current_for_user(update.effective_user.id)
+    return current if current is not None and current.is_open else None
+
+
 async def recently_submitted(context: KawanContext, user_id: int) -> Case | None:
     """The citizen's newest case if it was sent in the last few minutes, else None."""
     repos = context.services.repos
