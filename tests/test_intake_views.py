@@ -82,3 +82,17 @@ async def test_the_short_path_may_skip_the_line_and_privasi_shows_the_full_text(
     assert "UU 27/2022" in citizen.text
     await citizen.press("i:consent:send")
     assert "KWN-" in citizen.text
+
+
+async def test_a_place_in_the_short_line_is_not_asked_again(
+    app: KawanApplication, citizen: ChatDriver
+) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:go_home")
+    await citizen.press("i:safe:no")
+    await citizen.send("sy di kompleks dekat Bavet, mau pulang")
+    assert "Bavet" in citizen.text and "Pertanyaan 4" not in citizen.text  # straight to consent
+    await citizen.press("i:consent:send")
+    assert app.services.repos is not None
+    case = (await app.services.repos.cases.list_for_user(citizen.person.id))[0]
+    assert case.location_text == "Bavet"

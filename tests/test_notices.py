@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
 from bot.context import KawanApplication
+from bot.queue.jobs import delete_due
 from bot.queue.notices import gives_away, preview
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
@@ -132,3 +134,34 @@ async def test_someone_else_cannot_open_a_sealed_message(
     await stranger.callback(f"s:open:{data}")
     assert "Rahasia" not in " ".join(api.visible_texts(stranger.chat_id))
     assert "/status" in stranger.text
+
+
+async def test_never_first_and_briefly_get_a_sealed_notice_at_next_contact_and_auto_delete(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver, officer: ChatDriver
+) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:go_home")
+    await citizen.press("i:safe:briefly")
+    await citizen.press("i:location:-")
+    await citizen.press("i:contact:never_first")
+    await citizen.send("Saya mau pulang")
+    await finish_request(citizen)
+    await citizen.press("p:wipe")
+    await citizen.press("p:auto:5")  # auto-delete after 5 minutes
+    await settle(app)
+    thread = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]["message_thread_id"]
+    before = len(api.sent("sendMessage", chat_id=citizen.chat_id))
+    await officer.send("KBRI: datang hari Senin.", thread_id=thread)
+    assert await unasked(app, api, citizen) == []  # held: never message first
+    await citizen.send("halo")
+    released = [p["text"] for p in api.sent("sendMessage", chat_id=citizen.chat_id)[before:]]
+    assert "Ada pesan baru untuk Anda." in released
+    assert not any("datang hari Senin" in text for text in released)
+    await citizen.press("s:open:")
+    opened = api.sent("sendMessage", chat_id=citizen.chat_id)[-1]
+    assert "datang hari Senin" in opened["text"]
+    await citizen.send("/status")
+    assert "datang hari Senin" in citizen.text
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+    await delete_due(app.services, app.bot, later)
+    assert not any("datang hari Senin" in t for t in api.visible_texts(citizen.chat_id))

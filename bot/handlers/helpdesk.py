@@ -24,6 +24,7 @@ from bot.handlers.emergency import emergency_screen
 from bot.handlers.fallback import is_repeat_of_album
 from bot.handlers.screens import Screen, answer_query, show
 from bot.intake.draft import MAX_ATTACHMENTS, Draft, Kind
+from bot.intake.presets import place_in
 from bot.queue import cases
 from bot.ui.commands import N_, CommandRegistry
 
@@ -153,6 +154,8 @@ async def on_text(update: Update, context: KawanContext) -> int | None:
         ))  # fmt: skip
     if step.key == "description":
         draft.urgent_text = views.reads_as_danger(context, text)
+        if "location" not in draft.answers and (place := place_in(text)):
+            draft.answers["location"] = place  # "…di Bavet": the area is not asked again
     draft.answer(text)
     return await _ask_next(update, context, draft)
 

@@ -211,7 +211,7 @@ def short_consent_screen(context: KawanContext, draft: Draft) -> Screen:
     line = draft.answers.get("description", "-")
     text = context.services.renderer.render(
         "consent_short.html.j2", t, retention_days=context.services.settings.retention_days,
-        line="" if line == "-" else line,
+        line="" if line == "-" else line, area=draft.answers.get("location", "-").strip("-"),
     )  # fmt: skip
     rows = (((t("✅ I agree, send"), "i:consent:send"),), ((t("✖️ Cancel"), "i:cancel:x"),))
     return Screen(text, rows)
