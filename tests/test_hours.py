@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.context import KawanApplication
 from bot.intake.hours import parse_hours, safe_hours
 from bot.transport.driver import ChatDriver
-from conftest import finish_request
+from bot.transport.offline import OfflineBotAPI
+from bot.ui.i18n import TIMEZONE
+from conftest import OFFICERS_CHAT, finish_request
 
 
 @pytest.mark.parametrize(
@@ -79,3 +83,28 @@ async def test_unreadable_hours_get_an_example_not_pick_a_button(
     assert "22-02" in citizen.text and "Silakan pilih salah satu tombol" not in citizen.text
     await citizen.press("i:safe_hours:22-2")
     assert "Pertanyaan 6" in citizen.text
+
+
+async def test_a_reply_outside_hours_after_midnight_waits_for_them(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver, officer: ChatDriver
+) -> None:
+    await _to_safe_hours(citizen)
+    await citizen.send("00:00-02:00")
+    await citizen.press("i:safe_hours:0-2")
+    await citizen.send("Visa saya habis")
+    await finish_request(citizen)
+    dispatcher = app.services.dispatcher
+    assert dispatcher is not None
+    tomorrow = dt.datetime.now(TIMEZONE) + dt.timedelta(days=1)
+    noon = tomorrow.replace(hour=12, minute=0).astimezone(dt.UTC)
+    dispatcher.now = lambda: noon
+    await dispatcher.settle()
+    thread = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]["message_thread_id"]
+    before = len(api.sent("sendMessage", chat_id=citizen.chat_id))
+    await officer.send("Datang Senin.", thread_id=thread)
+    await dispatcher.settle()
+    assert len(api.sent("sendMessage", chat_id=citizen.chat_id)) == before  # noon: not safe
+    past_midnight = (tomorrow + dt.timedelta(days=1)).replace(hour=0, minute=30)
+    dispatcher.now = lambda: past_midnight
+    await dispatcher.settle()
+    assert "Datang Senin." in api.sent("sendMessage", chat_id=citizen.chat_id)[-1]["text"]
