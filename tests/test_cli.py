@@ -39,7 +39,7 @@ def test_chat_runs_a_whole_case_with_the_officers_side(tmp_path: Path) -> None:
     result = _run(["chat"], script, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "[officers] (new topic: " in result.stdout
-    assert "🇮🇩 KBRI · KWN-" in result.stdout and "Kami bantu" in result.stdout
+    assert "💬 Pesan baru · KWN-" in result.stdout and "Kami bantu" in result.stdout
 
 
 OFFER = "Loker Kamboja gaji 15jt tiket ditanggung visa turis"

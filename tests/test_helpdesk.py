@@ -53,12 +53,12 @@ async def test_citizen_request_reaches_officers_and_reply_comes_back_as_kbri(
 
     await officer.press("c:claim:")  # the Claim button on the card
     await settle(app)
-    assert "KBRI" in api.visible_texts(citizen.chat_id)[-1]
+    assert ref in api.visible_texts(citizen.chat_id)[-1]  # neutral: see tests/test_notices.py
 
     await officer.send("Kami akan menghubungi Anda besok pagi.", thread_id=thread)
     await settle(app)
     last = api.visible_texts(citizen.chat_id)[-1]
-    assert "KBRI" in last and "Kami akan menghubungi Anda besok pagi." in last
+    assert ref in last and "Kami akan menghubungi Anda besok pagi." in last
     assert "Officer" not in last  # the officer stays anonymous
 
     await citizen.send("Terima kasih, saya tunggu.")
@@ -236,13 +236,14 @@ async def test_a_message_after_close_offers_a_new_linked_request_instead_of_reop
     await officer.press("c:close:")
     await officer.press("c:closeok:")
     await settle(app)
-    await citizen.send("Paspor saya masih ditahan, tolong bantu lagi")
+    await citizen.send("Saya perlu bantuan lagi untuk SPLP saya yang hilang")
     assert first in citizen.text
+    assert ("Tidak, terima kasih", "h:nofollow") in citizen.buttons
     assert app.services.repos is not None
     old = await app.services.repos.cases.get_by_ref(first)
     assert old is not None and old.status == "selesai"  # not silently reopened
     await citizen.press("h:followup")
-    await citizen.press("i:category:passport")
+    assert "Apa yang terjadi?" not in citizen.text  # the guides know it is about a passport
     await citizen.press("i:safe:yes")
     await citizen.send("Phnom Penh")
     await citizen.press("i:contact:any")
@@ -253,7 +254,7 @@ async def test_a_message_after_close_offers_a_new_linked_request_instead_of_reop
     assert second and second.group(0) != first
     new = await app.services.repos.cases.get_by_ref(second.group(0))
     assert new is not None and new.linked_case_id == old.id
-    assert new.description == "Paspor saya masih ditahan, tolong bantu lagi"
+    assert new.description == "Saya perlu bantuan lagi untuk SPLP saya yang hilang"
     await settle(app)
     assert f"{first}" in api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"]
 

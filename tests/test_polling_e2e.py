@@ -148,7 +148,7 @@ async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> N
             lambda: "Kami hubungi besok." in " ".join(api.visible_texts(citizen.person.id))
         )
         last = api.visible_texts(citizen.person.id)[-1]
-        assert "KBRI" in last and "Petugas" not in last
+        assert "KWN-" in last and "Petugas" not in last  # neutral first line
         server.push_update(
             factory.callback(
                 officer, "c:closeok:1", message_id=card["message_id"], chat_id=-100555

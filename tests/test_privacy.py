@@ -64,6 +64,9 @@ async def test_hapusdata_leaves_no_personal_string_in_the_database(
     await citizen.send("/datasaya")
     assert PERSONAL[0] in citizen.text
     await citizen.send("/hapusdata")
+    assert citizen.buttons[0][1] == "p:wipe"  # an open request: "this chat only" comes first
+    assert "tidak bisa lagi membantu" in citizen.text
+    await citizen.press("p:erase:sure")
     await citizen.press("p:erase:yes")
     await app.services.dispatcher.settle()
     assert (

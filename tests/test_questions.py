@@ -34,7 +34,7 @@ async def test_an_english_question_is_answered_from_english_content(
 async def test_an_unclear_message_gets_the_not_sure_path(citizen: ChatDriver) -> None:
     await citizen.send("halo apa kabar")
     assert "yakin" in citizen.text.lower()  # "not sure", in Indonesian
-    assert any(data == "h:self" for _, data in citizen.buttons)
+    assert any(data == "h:ask" for _, data in citizen.buttons)
 
 
 async def test_danger_shows_the_emergency_screen_first_and_a_one_tap_urgent_request(

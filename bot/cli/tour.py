@@ -88,6 +88,10 @@ async def _walk(app: Any, api: OfflineBotAPI, locale: str) -> None:
         await app.services.repos.cases.create_case(record, outbox)
     await app.services.dispatcher.settle()
     await citizen.send("/status")
+    await citizen.send("/bantuan")  # the short path of someone who cannot talk safely
+    for action in ("i:category:other", "i:safe:no", "i:description:-", "i:location:-"):
+        await citizen.callback(action)
+    await citizen.send("/batal")
 
 
 def tour(content_dir: Path | None, locale: str) -> TourReport:

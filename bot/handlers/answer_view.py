@@ -154,7 +154,7 @@ def _rows(
     buttons = [b for a in others if (b := answer_button(context, a, locale)) is not None]
     rows += [(b,) for b in buttons[:2]]
     rows.append(((t("📖 The whole guide"), f"g:{guide.id}:0"),))
-    ask = FAMILY if pick.family else "h:self"
+    ask = FAMILY if pick.family else "h:ask"
     rows.append(((t("✍️ Ask KBRI"), ask), (t("🏠 Home"), "m:home")))
     return tuple(rows)
 

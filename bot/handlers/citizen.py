@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -15,16 +13,17 @@ from telegram.ext import (
 
 from bot.context import KawanContext
 from bot.handlers.emergency import emergency_screen
+from bot.handlers.follow_ups import after_close, answered_by_guides, on_no_follow_up
 from bot.handlers.intake_views import DRAFT_KEY, expire_draft
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake.draft import CATEGORY_LABELS
-from bot.queue.relay import relay_rows
+from bot.queue.notices import OPEN_PREFIX
+from bot.queue.relay import deliver_to_citizen, relay_rows
 from bot.storage.models import Case
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.fit import fit_html
 
 RELAY_GROUP = -10  # after the pre-processing, before the features
-FOLLOW_UP_WINDOW = dt.timedelta(days=14)
 # The status of a request as its sender reads it (officers see bot/queue/cards.py's words).
 CITIZEN_STATUS: dict[str, str] = {
     "baru": N_("received, waiting for an officer"),
@@ -55,11 +54,27 @@ async def status(update: Update, context: KawanContext) -> None:
     await show(update, context, Screen(fit_html(text), rows))
 
 
+async def open_sealed(update: Update, context: KawanContext) -> None:
+    """s:open:<outbox id>: a sealed message's content, now that its reader asked for it."""
+    repos, chat, query = context.services.repos, update.effective_chat, update.callback_query
+    data = str(query.data if query else "")
+    item_id = data.removeprefix(OPEN_PREFIX)
+    item = await repos.outbox.get(int(item_id)) if repos and item_id.isdigit() else None
+    if repos is None or chat is None or item is None or item.target_chat_id != chat.id:
+        await answer_query(
+            update, context.t("This message is no longer here. /status shows the latest.")
+        )
+        return
+    await answer_query(update)
+    await deliver_to_citizen(context.bot, repos, item, unseal=True)
+
+
 async def on_follow_up(update: Update, context: KawanContext) -> None:
     """Text or media from a citizen with an open case: added to the case and sent to the officers.
 
     Runs before the feature handlers; when it relays, it stops there (ApplicationHandlerStop).
-    Without an open case, or while a help request is being filled in, it lets them answer.
+    Without an open case, while a help request is being filled in, or for a question the guides
+    answer (bot/handlers/follow_ups.py has the rules), it lets the features answer.
     """
     repos, message, user = context.services.repos, update.effective_message, update.effective_user
     if repos is None or message is None or user is None:
@@ -70,24 +85,43 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
     current = await repos.cases.current_for_user(user.id)
     case = current if current is not None and current.is_open else None
     officers = context.services.settings.officers_chat_id
-    t = context.t
     if case is None and current is not None and officers is not None:
-        await _offer_new_request_after_close(update, context, current)
+        await after_close(update, context, current)
     if case is None or officers is None:
         return
     if context.user_record is not None and context.user_record.blocked:
-        await message.reply_text(t("Your messages are not being passed on at the moment."))
+        await message.reply_text(context.t("Your messages are not being passed on at the moment."))
         raise ApplicationHandlerStop
-    body = message.text or message.caption or ""
+    if message.text and answered_by_guides(context, case, message.text):
+        return  # the guides answer; "Ask KBRI" below the answer adds it to the case (h:ask)
+    copy_from = None if message.text else [message.chat_id, message.message_id]
+    await add_to_case(update, context, case, message.text or message.caption or "", copy_from)
+    raise ApplicationHandlerStop
+
+
+async def add_to_case(
+    update: Update,
+    context: KawanContext,
+    case: Case,
+    body: str,
+    copy_from: list[int] | None = None,
+) -> None:
+    """The citizen's words (or media) added to their open case and sent to the officers."""
+    repos, user, officers = (
+        context.services.repos, update.effective_user, context.services.settings.officers_chat_id
+    )  # fmt: skip
+    message = update.effective_message
+    if repos is None or user is None or officers is None or message is None:
+        return
+    t = context.t
     danger = context.services.danger.check(body) if context.services.danger and body else None
     header = f"💬 <b>WNI</b> · <code>{case.ref}</code>"
     if danger is not None:
         header = f"🚨 {header}"
-    copy_from = None if message.text else (message.chat_id, message.message_id)
     rows = relay_rows("case_update", officers, case.id, header, body, copy_from=copy_from)
     await repos.cases.add_event(
         case.id, actor="citizen", actor_id=user.id, kind="citizen_message",
-        detail=None if message.text else "media", body=body or None, notify=rows,
+        detail=None if copy_from is None else "media", body=body or None, notify=rows,
     )  # fmt: skip
     if danger is not None:
         await repos.cases.mark_urgent(case.id, actor="system", actor_id=None)
@@ -98,36 +132,10 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
         )
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
-    await message.reply_text(t("✓ Added to your request %(ref)s and sent to KBRI.", ref=case.ref))
-    raise ApplicationHandlerStop
-
-
-async def _offer_new_request_after_close(
-    update: Update, context: KawanContext, closed: Case
-) -> None:
-    """A message after KBRI closed the last request: never reopen it silently; offer a new one.
-
-    The message goes on to the question handlers as well, so a question still gets its answer.
-    """
-    message = update.effective_message
-    if message is None or closed.closed_at is None:
-        return
-    if dt.datetime.now(dt.UTC) - closed.closed_at > FOLLOW_UP_WINDOW:
-        return
-    if context.user_data is not None and (message.text or message.caption):
-        context.user_data["follow_up"] = {
-            "text": (message.text or message.caption or "")[:2000],
-            "case": closed.id,
-        }
-    t = context.t
-    text = t(
-        "Your request %(ref)s was closed by KBRI. Do you want to send this message to KBRI as a "
-        "new request, linked to %(ref)s?", ref=closed.ref,
-    )  # fmt: skip
     await show(
         update,
         context,
-        Screen(text, (((t("📨 Yes, send a new request"), "h:followup"),),)),
+        Screen(t("✓ Added to your request %(ref)s and sent to KBRI.", ref=case.ref)),
         new=True,
     )
 
@@ -136,5 +144,7 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
     """Wire /status and the follow-up relay."""
     registry.add(app, "status", status, N_("My requests and KBRI's answers"))
     app.add_handler(CallbackQueryHandler(status, pattern=r"^h:status$"))
+    app.add_handler(CallbackQueryHandler(open_sealed, pattern=r"^s:open:\d{1,12}$"))
+    app.add_handler(CallbackQueryHandler(on_no_follow_up, pattern=r"^h:nofollow$"))
     private_new = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
     app.add_handler(MessageHandler(private_new, on_follow_up), group=RELAY_GROUP)

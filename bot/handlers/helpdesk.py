@@ -19,10 +19,12 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import KawanContext
 from bot.handlers import intake_views as views
+from bot.handlers.citizen import add_to_case
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.fallback import is_repeat_of_album
 from bot.handlers.screens import Screen, answer_query, show
 from bot.intake.draft import MAX_ATTACHMENTS, Draft, Kind
+from bot.intake.presets import place_in
 from bot.queue import cases
 from bot.ui.commands import N_, CommandRegistry
 
@@ -40,6 +42,10 @@ async def _ask_next(
         await show(update, context, views.step_screen(context, draft, step), new=new)
         views.save_draft(context, draft)
         return ASKING
+    if draft.short:  # not safe to talk: two lines of consent that also send, no review
+        await show(update, context, views.short_consent_screen(context, draft), new=new)
+        views.save_draft(context, draft)
+        return CONSENT
     t = context.t
     text = t(
         "Thank you. You can now send photos or documents (up to %(n)s), or press Continue.",
@@ -64,6 +70,17 @@ async def start_relative(update: Update, context: KawanContext) -> int:
 async def start_preset(update: Update, context: KawanContext) -> int:
     """A request that starts from words already written: a danger message, an offer, a follow-up."""
     data = str(update.callback_query.data if update.callback_query else "")
+    user = update.effective_user
+    case = None
+    if data == "h:ask" and user is not None:
+        case = await cases.open_case_of(context.services.repos, user.id)
+    if case is not None:
+        # A question the guides answered while a case is open: one tap adds it to the case.
+        saved = (context.user_data or {}).pop("asked", None)
+        await answer_query(update)
+        if isinstance(saved, dict) and saved.get("text"):
+            await add_to_case(update, context, case, str(saved["text"]))
+            return ConversationHandler.END
     draft = views.preset_draft(context, data)
     if draft is None and data == "o:report":
         await answer_query(update, context.t("Please check the offer again first."))
@@ -80,13 +97,8 @@ async def _start(
         text = t("You cannot send new requests at the moment. In an emergency, call 117.")
         await show(update, context, Screen(text), new=True)
         return ConversationHandler.END
-    intro = t(
-        "I will ask a few short questions, then send your request to KBRI's duty officers. "
-        "Nothing is sent before you confirm. /batal cancels at any time."
-    )
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, intro)
     draft = draft or Draft(kind=kind)
+    await _notice(update, context, views.intro_text(context, draft))
     user, repos = update.effective_user, context.services.repos
     draft.linked_case_id = await cases.last_closed_case_id(repos, user.id) if user else None
     return await _ask_next(update, context, draft, new=True)
@@ -101,14 +113,13 @@ async def on_choice(update: Update, context: KawanContext) -> int | None:
         await answer_query(update, context.t("Please answer the latest question."))
         return None
     value = match.group(2)
+    if value == "?":  # "Type again": the same question
+        await answer_query(update)
+        await show(update, context, views.step_screen(context, draft, step))
+        return ASKING
     if step.key == "location" and value == "exact":
         await answer_query(update)
-        text = context.t(
-            "Send your location with the 📎 button → Location. Careful: a shared location stays "
-            "visible in this chat on your phone until you delete it with /hapus. You can also just "
-            "type a city or landmark instead."
-        )
-        await show(update, context, Screen(text, ((("✖️ " + context.t("Cancel"), "i:cancel:x"),),)))
+        await show(update, context, views.exact_location_screen(context))
         return ASKING
     await answer_query(update)
     draft.answer(value)
@@ -133,6 +144,9 @@ async def on_text(update: Update, context: KawanContext) -> int | None:
     step = draft.current if draft else None
     if draft is None or step is None or message is None or not message.text:
         return None
+    if step.key == "safe_hours":
+        await show(update, context, views.hours_screen(context, draft, message.text), new=True)
+        return ASKING
     if not step.free_text:
         await _notice(update, context, context.t("Please choose one of the buttons."))
         await show(update, context, views.step_screen(context, draft, step))
@@ -145,6 +159,8 @@ async def on_text(update: Update, context: KawanContext) -> int | None:
         ))  # fmt: skip
     if step.key == "description":
         draft.urgent_text = views.reads_as_danger(context, text)
+        if "location" not in draft.answers and (place := place_in(text)):
+            draft.answers["location"] = place  # "…di Bavet": the area is not asked again
     draft.answer(text)
     return await _ask_next(update, context, draft)
 
@@ -208,12 +224,14 @@ async def on_attachments_done(update: Update, context: KawanContext) -> int:
 
 
 async def on_consent(update: Update, context: KawanContext) -> int:
-    """I agree → the summary to confirm; I do not agree → nothing is saved."""
-    await answer_query(update)
+    """I agree → the summary to confirm (or, on the short path, send); else nothing is saved."""
     draft = views.draft_of(context)
-    agreed = update.callback_query is not None and update.callback_query.data == "i:consent:yes"
-    if draft is None or not agreed:
-        return await cancel(update, context)
+    data = update.callback_query.data if update.callback_query is not None else None
+    if draft is None or data not in ("i:consent:yes", "i:consent:send"):
+        return await views.cancel(update, context)
+    if data == "i:consent:send":
+        return await on_confirm(update, context)
+    await answer_query(update)
     await show(update, context, views.summary_screen(context, draft))
     return CONFIRM
 
@@ -248,21 +266,12 @@ async def on_confirm(update: Update, context: KawanContext) -> int:
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: KawanContext) -> int:
-    """/batal or Cancel: forget the draft; nothing was saved or sent."""
-    await answer_query(update)
-    views.save_draft(context, None)
-    text = context.t("Cancelled. Nothing was saved or sent. /menu opens the menu.")
-    await show(update, context, Screen(text))
-    return ConversationHandler.END
-
-
 def build_conversation() -> ConversationHandler[Any]:
     """The conversation, persistent by name so a restart resumes where the user was."""
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     media = private & (filters.PHOTO | filters.Document.ALL) & filters.UpdateType.MESSAGE
-    cancel_button: Any = CallbackQueryHandler(cancel, pattern=r"^i:cancel:")
+    cancel_button: Any = CallbackQueryHandler(views.cancel, pattern=r"^i:cancel:")
     live = views.while_open  # every step but the last checks first that the draft is still open
     handler: ConversationHandler[Any] = ConversationHandler(
         entry_points=[
@@ -270,7 +279,7 @@ def build_conversation() -> ConversationHandler[Any]:
             CommandHandler(["keluarga", "family"], start_relative, filters=private),
             CallbackQueryHandler(start_self, pattern=r"^h:self$"),
             CallbackQueryHandler(start_relative, pattern=r"^h:family$"),
-            CallbackQueryHandler(start_preset, pattern=r"^(h:urgent|o:report|h:followup)$"),
+            CallbackQueryHandler(start_preset, pattern=r"^(h:urgent|h:ask|o:report|h:followup)$"),
         ],
         states={
             ASKING: [
@@ -291,19 +300,12 @@ def build_conversation() -> ConversationHandler[Any]:
             ],
             CONFIRM: [cancel_button, CallbackQueryHandler(on_confirm, pattern=r"^i:confirm:yes$")],
         },
-        fallbacks=[CommandHandler(["batal", "cancel"], cancel)],
+        fallbacks=[CommandHandler(["batal", "cancel"], views.cancel)],
         name="intake",
         persistent=True,
         allow_reentry=True,
     )
     return handler
-
-
-async def nothing_to_cancel(update: Update, context: KawanContext) -> None:
-    """/batal outside a conversation."""
-    await show(
-        update, context, Screen(context.t("There is nothing to cancel. /menu opens the menu."))
-    )
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]
@@ -314,4 +316,4 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
         app.add_handler(build_conversation())
     registry.describe("bantuan", N_("Ask KBRI for help"), aliases=("help",))
     registry.describe("keluarga", N_("Report a relative in trouble"), aliases=("family",))
-    registry.add(app, "batal", nothing_to_cancel, N_("Cancel what you are filling in"))
+    registry.add(app, "batal", views.nothing_to_cancel, N_("Cancel what you are filling in"))

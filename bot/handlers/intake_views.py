@@ -12,9 +12,12 @@ from telegram.ext import ConversationHandler
 from bot.context import KawanContext
 from bot.handlers.emergency import first_contacts
 from bot.handlers.screens import Screen, answer_query, nav_row, show
-from bot.intake.draft import CATEGORY_LABELS, FLOWS, Draft, Step, urgent_category
+from bot.intake.draft import CATEGORY_LABELS, FLOWS, Draft, Step
 from bot.intake.expiry import DRAFT_KEY, DRAFT_TTL_SECONDS, expire_draft
 from bot.intake.expiry import TOUCHED as _TOUCHED
+from bot.intake.hours import clock, hours_value, parse_hours, safe_hours
+from bot.intake.presets import written_draft
+from bot.queue.notices import is_discreet
 from bot.storage.models import Case
 from bot.ui import limits
 from bot.ui.fit import fit_html, trim
@@ -69,10 +72,34 @@ async def closed(update: Update, context: KawanContext) -> int:
     return ConversationHandler.END
 
 
+def intro_text(context: KawanContext, draft: Draft) -> str:
+    """What the first screen of a request says; a request from written words says it keeps them."""
+    t = context.t
+    if draft.answers.get("description"):
+        return t(
+            "I will send what you wrote as your request, after a few short questions. You will "
+            "see it before anything is sent. /batal cancels at any time."
+        )
+    return t(
+        "I will ask a few short questions, then send your request to KBRI's duty officers. "
+        "Nothing is sent before you confirm. /batal cancels at any time."
+    )
+
+
+def exact_location_screen(context: KawanContext) -> Screen:
+    """How to share an exact location, and why it may be wiser not to."""
+    text = context.t(
+        "Send your location with the 📎 button → Location. Careful: a shared location stays "
+        "visible in this chat on your phone until you delete it with /hapus. You can also just "
+        "type a city or landmark instead."
+    )
+    return Screen(text, ((("✖️ " + context.t("Cancel"), "i:cancel:x"),),))
+
+
 def step_screen(context: KawanContext, draft: Draft, step: Step) -> Screen:
     """The question of one step, with its choices as buttons and Cancel."""
     t = context.t
-    number = t("Question %(n)s", n=draft.step + 1)
+    number = t("Question %(n)s", n=draft.asked + 1)
     text = f"<i>{number}</i>\n{t(step.prompt)}"
     rows = [((t(c.label), f"i:{step.key}:{c.value}"),) for c in step.choices]
     if step.skippable:
@@ -81,18 +108,58 @@ def step_screen(context: KawanContext, draft: Draft, step: Step) -> Screen:
     return Screen(text, tuple(rows))
 
 
+def hours_screen(context: KawanContext, draft: Draft, typed: str) -> Screen:
+    """Typed safe hours read back in words to confirm, or the question again with an example."""
+    t = context.t
+    hours = parse_hours(typed)
+    step = draft.current
+    if hours is None or step is None:
+        again = step_screen(context, draft, step) if step else Screen("")
+        hint = t(
+            "I could not read those hours. Type them like 22-02, 23.00-01.30 or 10pm-2am, "
+            "or choose a button."
+        )
+        return Screen(f"{hint}\n\n{again.text}", again.rows)
+    text = t(
+        "Safe hours: %(start)s to %(end)s, Cambodia time.",
+        start=clock(hours[0]),
+        end=clock(hours[1]),
+    )
+    if hours[0] > hours[1]:
+        text += " " + t("That crosses midnight.")
+    rows = (
+        ((t("✅ Yes, that is right"), f"i:safe_hours:{hours_value(hours)}"),),
+        ((t("✏️ Type again"), "i:safe_hours:?"),),
+        ((t("✖️ Cancel"), "i:cancel:x"),),
+    )
+    return Screen(f"{text}\n{t('Is that right?')}", rows)
+
+
 def preset_draft(context: KawanContext, button: str) -> Draft | None:
-    """The draft behind h:urgent, o:report or h:followup, from what the session kept."""
+    """The draft behind h:urgent, h:ask, o:report or h:followup, from what the session kept.
+
+    Each starts from words the person already wrote: they become the description (shown on
+    the review screen), and what they already say (the area, the topic) is not asked again.
+    """
     data = context.user_data if context.user_data is not None else {}
     if button == "h:urgent" and isinstance(saved := data.pop("urgent", None), dict):
-        category = urgent_category(str(saved.get("kind")))
-        answers = {"category": category, "description": str(saved.get("text") or "")}
-        return Draft(kind="self", flow="urgent", urgent_text=True, answers=answers)
+        text = str(saved.get("text") or "")
+        return written_draft(text, danger_kind=str(saved.get("kind")))
+    if button in ("h:ask", "h:followup"):
+        saved = data.pop("asked" if button == "h:ask" else "follow_up", None)
+        text = str(saved.get("text") or "") if isinstance(saved, dict) else ""
+        return written_draft(text, topics=_topics(context, text)) if text else None
     if button == "o:report" and isinstance(offer := data.get("offer"), str) and offer:
         return Draft(kind="offer", answers={"category": "job", "description": offer})
-    if button == "h:followup" and isinstance(saved := data.pop("follow_up", None), dict):
-        return Draft(kind="self", answers={"description": str(saved.get("text") or "")})
     return None
+
+
+def _topics(context: KawanContext, text: str) -> list[str]:
+    """Topics the guides recognise with confidence in `text` (to skip "what happened?")."""
+    search = context.services.search
+    if search is None:
+        return []
+    return [a.topic for a in search.ask(text, locale="auto", limit=2) if a.confident]
 
 
 def attachment_of(message: Message) -> tuple[str, str] | None:
@@ -123,6 +190,18 @@ def consent_screen(context: KawanContext) -> Screen:
     return Screen(text, rows)
 
 
+def short_consent_screen(context: KawanContext, draft: Draft) -> Screen:
+    """The not-safe path's consent: two lines, /privasi for the full text; agreeing sends."""
+    t = context.t
+    line = draft.answers.get("description", "-")
+    text = context.services.renderer.render(
+        "consent_short.html.j2", t, retention_days=context.services.settings.retention_days,
+        line="" if line == "-" else line, area=draft.answers.get("location", "-").strip("-"),
+    )  # fmt: skip
+    rows = (((t("✅ I agree, send"), "i:consent:send"),), ((t("✖️ Cancel"), "i:cancel:x"),))
+    return Screen(text, rows)
+
+
 def summary_screen(context: KawanContext, draft: Draft) -> Screen:
     """Everything the officers will see, to confirm before sending."""
     t = context.t
@@ -141,8 +220,10 @@ def summary_screen(context: KawanContext, draft: Draft) -> Screen:
         seen.add(step.key)
         value = draft.answers[step.key]
         labels = {c.value: t(c.label) for c in step.choices}
+        if step.key == "safe_hours" and (hours := safe_hours(value)) is not None:
+            labels[value] = f"{clock(hours[0])}–{clock(hours[1])}"
         answer = trim(str(labels.get(value, value)), limits.CARD_FIELD)  # the card has it all
-        answers.append({"question": t(step.prompt), "answer": answer})
+        answers.append({"question": t(step.label or step.prompt), "answer": answer})
     text = context.services.renderer.render(
         "intake_summary.html.j2", t, answers=answers, attachments=len(draft.attachments),
         urgent=draft.urgent, exact=draft.exact_location is not None,
@@ -157,8 +238,24 @@ def acknowledgement_screen(context: KawanContext, case: Case) -> Screen:
     text = context.services.renderer.render(
         "case_ack.html.j2", t, ref=case.ref, urgent=case.urgent,
         category=t(CATEGORY_LABELS.get(case.category, case.category)),
-        never_first=case.contact_policy == "never_first",
+        never_first=case.contact_policy == "never_first", sealed=is_discreet(case),
         first=first_contacts(context.services.content, t.locale),
     )  # fmt: skip
     rows = (((t("📋 My requests"), "h:status"), (t("🧹 Erase this chat"), "p:wipe")), nav_row(t))
     return Screen(text, rows)
+
+
+async def cancel(update: Update, context: KawanContext) -> int:
+    """/batal or Cancel: forget the draft; nothing was saved or sent."""
+    await answer_query(update)
+    save_draft(context, None)
+    text = context.t("Cancelled. Nothing was saved or sent. /menu opens the menu.")
+    await show(update, context, Screen(text))
+    return ConversationHandler.END
+
+
+async def nothing_to_cancel(update: Update, context: KawanContext) -> None:
+    """/batal outside a conversation."""
+    await show(
+        update, context, Screen(context.t("There is nothing to cancel. /menu opens the menu."))
+    )

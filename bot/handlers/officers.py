@@ -14,6 +14,7 @@ from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.acks import ACK_NOTE, ACK_QUEUED
 from bot.queue.cards import REFERRALS, case_card
+from bot.queue.notices import citizen_payload, notice_text, reply_header, sealed
 from bot.queue.relay import relay_rows
 from bot.storage.models import Case, NewOutbox
 from bot.ui.commands import CommandRegistry
@@ -39,11 +40,12 @@ async def is_authorised(update: Update, context: KawanContext) -> bool:
     return False
 
 
-def citizen_notice(case: Case, text: str) -> NewOutbox:
+def citizen_notice(case: Case, text: str, ct: Translator) -> NewOutbox:
     """A message for the citizen of a case, delivered by the dispatcher (contact rules apply)."""
     assert case.chat_id is not None
+    payload = citizen_payload(ct, case, text)
     return NewOutbox(
-        kind="to_citizen", target_chat_id=case.chat_id, case_id=case.id, payload={"text": text}
+        kind="to_citizen", target_chat_id=case.chat_id, case_id=case.id, payload=payload
     )
 
 
@@ -109,10 +111,11 @@ async def show_card(update: Update, context: KawanContext, case: Case) -> None:
 
 @case_button()
 async def claim(update: Update, context: KawanContext, case: Case) -> None:
-    """c:claim: this officer takes the case; the citizen hears that KBRI handles it."""
-    text = _citizen_t(context, case)("KBRI is now handling your request %(ref)s.", ref=case.ref)
+    """c:claim: this officer takes the case; the citizen hears it is being handled."""
+    ct = _citizen_t(context, case)
+    text = notice_text(ct, "claim", case.ref)
     updated = await context.services.repos.cases.claim(
-        case.id, _officer_id(update), notify=[citizen_notice(case, text)]
+        case.id, _officer_id(update), notify=[citizen_notice(case, text, ct)]
     )
     if updated is None:
         t = context.services.officers_t
@@ -124,12 +127,10 @@ async def claim(update: Update, context: KawanContext, case: Case) -> None:
 @case_button()
 async def ask_for_info(update: Update, context: KawanContext, case: Case) -> None:
     """c:info: ask the citizen for more; the case waits for them."""
-    question = _citizen_t(context, case)(
-        "KBRI needs a little more information about your request %(ref)s. Please reply here "
-        "with any details you can safely share.", ref=case.ref,
-    )  # fmt: skip
+    ct = _citizen_t(context, case)
+    question = notice_text(ct, "info", case.ref)
     updated = await context.services.repos.cases.request_info(
-        case.id, _officer_id(update), question, notify=[citizen_notice(case, question)]
+        case.id, _officer_id(update), question, notify=[citizen_notice(case, question, ct)]
     )
     await _saved(update, context, updated)
 
@@ -149,13 +150,10 @@ async def refer(update: Update, context: KawanContext, case: Case) -> None:
     """c:refto:<partner>: refer the case; KBRI keeps following it."""
     assert context.matches, "the pattern names the partner"
     target = context.matches[0].group(2)
-    text = _citizen_t(context, case)(
-        "KBRI has passed your request %(ref)s on to a partner who can help. "
-        "KBRI keeps following it.",
-        ref=case.ref,
-    )
+    ct = _citizen_t(context, case)
+    text = notice_text(ct, "refer", case.ref)
     updated = await context.services.repos.cases.refer(
-        case.id, _officer_id(update), target, notify=[citizen_notice(case, text)]
+        case.id, _officer_id(update), target, notify=[citizen_notice(case, text, ct)]
     )
     await _saved(update, context, updated)
 
@@ -177,13 +175,11 @@ async def confirm_close(update: Update, context: KawanContext, case: Case) -> No
 @case_button()
 async def close(update: Update, context: KawanContext, case: Case) -> None:
     """c:closeok: close the case and tell the citizen how to come back."""
-    text = _citizen_t(context, case)(
-        "KBRI has closed your request %(ref)s. If you need help again, just write here: "
-        "a new request will be opened and linked to this one.", ref=case.ref,
-    )  # fmt: skip
+    ct = _citizen_t(context, case)
+    text = notice_text(ct, "close", case.ref)
     updated = await context.services.repos.cases.close(
         case.id, actor="officer", actor_id=_officer_id(update), body=text,
-        notify=[citizen_notice(case, text)],
+        notify=[citizen_notice(case, text, ct)],
     )  # fmt: skip
     await _saved(update, context, updated)
 
@@ -249,12 +245,13 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
     if not case.is_open or case.chat_id is None:
         await message.reply_text(t("This case is closed; the citizen will not receive this."))
         return
-    header = f"🇮🇩 <b>KBRI</b> · <code>{case.ref}</code>"
+    ct = _citizen_t(context, case)
     ack = (message.chat_id, message.message_id)
     copy_from = None if message.text else ack
-    rows = relay_rows(
+    header = reply_header(ct, case.ref)  # neutral: a lock screen shows this line
+    rows = sealed(ct, case, relay_rows(
         "to_citizen", case.chat_id, case.id, header, text, copy_from=copy_from, ack=ack
-    )
+    ))  # fmt: skip
     dispatcher = context.services.dispatcher
     if dispatcher is not None:  # a reaction, changed as delivery goes on; nobody waits for it
         dispatcher.acks.set(ack, ACK_QUEUED)

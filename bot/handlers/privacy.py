@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import KawanContext
-from bot.handlers.screens import Screen, answer_query, nav_row, show
+from bot.handlers.my_data import my_data, my_data_json
+from bot.handlers.screens import Button, Screen, answer_query, nav_row, show
 from bot.queue.wipe import delete_messages
 from bot.storage.models import NewOutbox
 from bot.ui import limits
 from bot.ui.commands import N_, CommandRegistry
-from bot.ui.render import split_html
 
 log = logging.getLogger(__name__)
 
@@ -76,26 +75,55 @@ async def on_auto_delete(update: Update, context: KawanContext) -> None:
     await show(update, context, wipe_screen(context))
 
 
-async def my_data(update: Update, context: KawanContext) -> None:
-    """/datasaya: everything stored about me, as stored (escaped), in as many messages as needed."""
-    repos, user, chat = context.services.repos, update.effective_user, update.effective_chat
-    if repos is None or user is None or chat is None:
-        return
-    data = await repos.privacy.personal_data(user.id)
-    dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+async def privacy_notice(update: Update, context: KawanContext) -> None:
+    """/privasi: the full consent text (the short consent of a discreet request points here)."""
+    t = context.t
     text = context.services.renderer.render(
-        "my_data.html.j2", context.t, dump=dump, cases=len(data["cases"])
+        "consent.html.j2", t, retention_days=context.services.settings.retention_days
     )
-    for part in split_html(text):
-        await context.bot.send_message(chat.id, part)
+    await show(update, context, Screen(text, (nav_row(t),)))
 
 
 async def erase_command(update: Update, context: KawanContext) -> None:
-    """/hapusdata: ask for confirmation first."""
+    """/hapusdata: confirm first; with an open request, say what erasing means for it.
+
+    With an open request, /hapus (this chat only, the request stays) is the first button and
+    erasing takes a second confirmation: /hapusdata is one letter from /hapus.
+    """
+    await answer_query(update)
     t = context.t
-    text = context.services.renderer.render("erase.html.j2", t)
-    rows = (((t("🗑 Yes, erase my data"), "p:erase:yes"),), nav_row(t))
+    refs = await _open_refs(context, update)
+    data = update.callback_query.data if update.callback_query else None
+    if refs and data == "p:erase:sure":
+        text = t(
+            "Last check: erase your data and your open request %(refs)s? This cannot be undone.",
+            refs=", ".join(refs),
+        )
+        await show(
+            update,
+            context,
+            Screen(text, (((t("🗑 Yes, erase everything"), "p:erase:yes"),), nav_row(t))),
+        )
+        return
+    text = context.services.renderer.render("erase.html.j2", t, open_refs=refs)
+    rows: tuple[tuple[Button, ...], ...]
+    if refs:
+        rows = (
+            ((t("🧹 Erase this chat only, keep my request"), "p:wipe"),),
+            ((t("🗑 Erase my data anyway"), "p:erase:sure"),),
+            nav_row(t),
+        )
+    else:
+        rows = (((t("🗑 Yes, erase my data"), "p:erase:yes"),), nav_row(t))
     await show(update, context, Screen(text, rows))
+
+
+async def _open_refs(context: KawanContext, update: Update) -> list[str]:
+    repos, user = context.services.repos, update.effective_user
+    if repos is None or user is None:
+        return []
+    cases = await repos.cases.list_for_user(user.id, limit=100)
+    return [c.ref for c in cases if c.is_open and c.erased_at is None]
 
 
 async def on_erase_confirmed(update: Update, context: KawanContext) -> None:
@@ -145,7 +173,12 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
     registry.add(
         app, "hapusdata", erase_command, N_("Erase your personal data"), aliases=("erasedata",)
     )
+    registry.add(
+        app, "privasi", privacy_notice, N_("How Kawan uses your data"), aliases=("privacy",)
+    )
+    app.add_handler(CallbackQueryHandler(my_data_json, pattern=r"^p:json$"))
     app.add_handler(CallbackQueryHandler(wipe_command, pattern=r"^p:wipe$"))
     app.add_handler(CallbackQueryHandler(on_wipe_confirmed, pattern=r"^p:wipe:yes$"))
     app.add_handler(CallbackQueryHandler(on_auto_delete, pattern=r"^p:auto:\d{1,4}$"))
     app.add_handler(CallbackQueryHandler(on_erase_confirmed, pattern=r"^p:erase:yes$"))
+    app.add_handler(CallbackQueryHandler(erase_command, pattern=r"^p:erase:sure$"))

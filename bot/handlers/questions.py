@@ -39,7 +39,7 @@ def not_sure_screen(context: KawanContext, answers: list[Answer], locale: str) -
     )
     buttons = [b for a in answers if (b := answer_button(context, a, locale)) is not None][:3]
     rows: list[tuple[tuple[str, str], ...]] = [(b,) for b in buttons]
-    rows.append(((t("✍️ Ask KBRI"), "h:self"),))
+    rows.append(((t("✍️ Ask KBRI"), "h:ask"),))
     rows.append(nav_row(t))
     return Screen(text, tuple(rows))
 
@@ -95,6 +95,8 @@ async def on_question(update: Update, context: KawanContext) -> None:
         return
     text = message.text[:MAX_QUESTION]
     services = context.services
+    if context.user_data is not None:  # "Ask KBRI" (h:ask) carries these words into a request
+        context.user_data["asked"] = {"text": text}
     # A forwarded text is often a job ad someone received: check it like /cek would.
     forwarded = message.forward_origin is not None and services.offers is not None
     if forwarded and services.offers and services.offers.check(message.text).risk != "low":

@@ -25,6 +25,7 @@ class Step:
     free_text: bool = False  # typed answers accepted (besides the buttons)
     skippable: bool = False
     max_length: int = 300
+    label: str = ""  # msgid: the review screen shows this short label, not the whole question
 
 
 SELF_CATEGORIES = (
@@ -49,8 +50,15 @@ CATEGORY_LABELS: dict[str, str] = {
     c.value: c.label for c in (*SELF_CATEGORIES, *RELATIVE_CATEGORIES)
 }
 
-CATEGORY = Step("category", N_("What happened? Choose the closest."), SELF_CATEGORIES)
-REL_CATEGORY = Step("category", N_("What is happening to your relative?"), RELATIVE_CATEGORIES)
+CATEGORY = Step(
+    "category", N_("What happened? Choose the closest."), SELF_CATEGORIES, label=N_("What happened")
+)
+REL_CATEGORY = Step(
+    "category",
+    N_("What is happening to your relative?"),
+    RELATIVE_CATEGORIES,
+    label=N_("What happened"),
+)
 SAFE = Step(
     "safe",
     N_("Is it safe for you to write now?"),
@@ -59,6 +67,7 @@ SAFE = Step(
         Choice("briefly", N_("🤫 Only briefly, in secret")),
         Choice("no", N_("⛔ Not really: keep it short")),
     ),
+    label=N_("Safe to write"),
 )
 LOCATION = Step(
     "location",
@@ -76,6 +85,7 @@ LOCATION = Step(
     ),
     free_text=True,
     max_length=120,
+    label=N_("Area"),
 )
 CONTACT = Step(
     "contact",
@@ -85,16 +95,25 @@ CONTACT = Step(
         Choice("safe_hours", N_("🕒 Here, but only at safe hours")),
         Choice("never_first", N_("🔕 Never message me first: I will check /status")),
     ),
+    label=N_("Contact"),
 )
 SAFE_HOURS = Step(
     "safe_hours",
-    N_("Which hours are safe for you (Cambodia time)?"),
+    N_(
+        "Which hours are safe for you (Cambodia time)? Choose, or type your own hours, for "
+        "example 23-02."
+    ),
     (
         Choice("6-9", N_("06:00–09:00")),
         Choice("12-14", N_("12:00–14:00")),
         Choice("18-21", N_("18:00–21:00")),
         Choice("20-23", N_("20:00–23:00")),
+        Choice("22-2", N_("22:00–02:00")),
+        Choice("0-3", N_("00:00–03:00")),
     ),
+    free_text=True,
+    max_length=40,
+    label=N_("Safe hours"),
 )
 DESCRIPTION = Step(
     "description",
@@ -104,9 +123,14 @@ DESCRIPTION = Step(
     ),
     free_text=True,
     max_length=2000,
+    label=N_("Your message"),
 )
 REL_NAME = Step(
-    "rel_name", N_("What is your relative's full name?"), free_text=True, max_length=100
+    "rel_name",
+    N_("What is your relative's full name?"),
+    free_text=True,
+    max_length=100,
+    label=N_("Name"),
 )
 REL_RELATIONSHIP = Step(
     "rel_relationship",
@@ -120,18 +144,21 @@ REL_RELATIONSHIP = Step(
     ),
     free_text=True,
     max_length=60,
+    label=N_("Relationship"),
 )
 REL_LAST_CONTACT = Step(
     "rel_last_contact",
     N_("When did you last hear from them, and how (for example: 3 days ago, WhatsApp)?"),
     free_text=True,
     max_length=200,
+    label=N_("Last contact"),
 )
 REL_PLACE = Step(
     "rel_place",
     N_("Where were they last, as far as you know: city, company or compound name?"),
     free_text=True,
     max_length=200,
+    label=N_("Last known place"),
 )
 REL_PASSPORT = Step(
     "rel_passport",
@@ -139,7 +166,27 @@ REL_PASSPORT = Step(
     free_text=True,
     skippable=True,
     max_length=20,
+    label=N_("Passport number"),
 )
+
+# Not safe to talk: one line and the area, both optional, then a two-line consent that sends.
+SHORT_LINE = Step(
+    "description",
+    N_("In one line: what do you need? (optional; photos are fine too)"),
+    free_text=True,
+    skippable=True,
+    max_length=300,
+    label=N_("Your message"),
+)
+SHORT_LOCATION = Step(
+    "location",
+    N_("Which area, roughly? (optional: type a city or choose)"),
+    tuple(c for c in LOCATION.choices if c.value != "exact"),
+    free_text=True,
+    max_length=120,
+    label=N_("Area"),
+)
+SHORT_ANSWERS = frozenset({"no"})  # the "safe" answer that takes the short path
 
 FLOWS: dict[str, tuple[Step, ...]] = {
     "self": (CATEGORY, SAFE, LOCATION, CONTACT, SAFE_HOURS, DESCRIPTION),
@@ -151,6 +198,7 @@ FLOWS: dict[str, tuple[Step, ...]] = {
     "urgent": (LOCATION, CONTACT, SAFE_HOURS),
     # A job offer checked with /cek and sent as a report: the offer is the description.
     "offer": (CONTACT, SAFE_HOURS),
+    "short": (CATEGORY, SAFE, SHORT_LINE, SHORT_LOCATION),
 }  # fmt: skip
 URGENT_CATEGORIES = frozenset(c.value for c in (*SELF_CATEGORIES, *RELATIVE_CATEGORIES) if c.urgent)
 MAX_ATTACHMENTS = 10
@@ -168,6 +216,7 @@ class Draft:
     linked_case_id: int | None = None
     urgent_text: bool = False  # the description itself reads as danger
     flow: str = ""  # which questions; defaults to the kind's own
+    asked: int = 0  # questions answered so far: "Question n" counts these, never skipped ones
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -190,6 +239,14 @@ class Draft:
         if step is not None:
             self.answers[step.key] = value[: step.max_length]
             self.step += 1
+            self.asked += 1
+            if step.key == "safe" and value in SHORT_ANSWERS and self.flow == "":
+                self.flow, self.step = "short", 0  # answered questions are skipped
+
+    @property
+    def short(self) -> bool:
+        """Not safe to talk: no contact questions, no files step, no review screen."""
+        return self.flow == "short"
 
     @property
     def urgent(self) -> bool:
@@ -201,7 +258,7 @@ class Draft:
             "attachments": [list(a) for a in self.attachments],
             "exact_location": list(self.exact_location) if self.exact_location else None,
             "linked_case_id": self.linked_case_id, "urgent_text": self.urgent_text,
-            "flow": self.flow,
+            "flow": self.flow, "asked": self.asked,
         }  # fmt: skip
 
     @classmethod
@@ -216,6 +273,7 @@ class Draft:
             linked_case_id=data.get("linked_case_id"),
             urgent_text=bool(data.get("urgent_text")),
             flow=str(data.get("flow") or ""),
+            asked=int(data.get("asked") or 0),
         )
 
 
@@ -226,13 +284,3 @@ def urgent_category(danger_kind: str) -> str:
     if danger_kind in ("medical", "dying", "suicide"):
         return "medical"
     return "held"
-
-
-def safe_hours(value: str | None) -> tuple[int, int] | None:
-    """'18-21' → (18, 21); None when not set or malformed."""
-    if not value or "-" not in value:
-        return None
-    start, _, end = value.partition("-")
-    if start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= 24:
-        return int(start), int(end)
-    return None

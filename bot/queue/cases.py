@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.intake.draft import Draft, safe_hours
+from bot.intake.draft import Draft
+from bot.intake.hours import safe_hours
 from bot.storage.models import Case, ContactPolicy, NewCase, NewMedia, NewOutbox, Relative
 from bot.storage.repos import Repositories
 
@@ -43,7 +44,7 @@ def new_case(draft: Draft, user_id: int, chat_id: int, locale: str) -> NewCase:
         kind=draft.kind,
         category=answers.get("category", "other"),
         locale=locale,
-        description=answers.get("description", ""),
+        description="" if answers.get("description") == "-" else answers.get("description", ""),
         consent_text_version=CONSENT_VERSION,
         urgent=draft.urgent,
         safe_to_talk=None if "safe" not in answers else answers["safe"] == "yes",
@@ -52,7 +53,7 @@ def new_case(draft: Draft, user_id: int, chat_id: int, locale: str) -> NewCase:
         exact_lon=lon,
         contact_policy=policy,
         safe_hours_from=hours[0] if hours else None,
-        safe_hours_to=(hours[1] % 24) if hours else None,
+        safe_hours_to=hours[1] if hours else None,
         relative=_relative(draft),
         linked_case_id=draft.linked_case_id,
         media=tuple(NewMedia(kind, file_id) for kind, file_id in draft.attachments),
@@ -79,6 +80,12 @@ async def last_closed_case_id(repos: Repositories, user_id: int) -> int | None:
     for case in await repos.cases.list_for_user(user_id, limit=1):
         return None if case.is_open else case.id
     return None
+
+
+async def open_case_of(repos: Repositories, user_id: int) -> Case | None:
+    """The citizen's open case, if any (what their messages are added to)."""
+    current = await repos.cases.current_for_user(user_id)
+    return current if current is not None and current.is_open else None
 
 
 async def recently_submitted(repos: Repositories, user_id: int) -> Case | None:

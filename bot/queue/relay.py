@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.storage.models import NewOutbox, OutboxItem
 from bot.storage.repos import Repositories
@@ -42,9 +42,25 @@ def relay_rows(
     return rows
 
 
-async def deliver_to_citizen(bot: Bot, repos: Repositories, item: OutboxItem) -> int:
-    """Send one citizen-bound row now (the dispatcher, or at the citizen's next contact)."""
+async def deliver_to_citizen(
+    bot: Bot, repos: Repositories, item: OutboxItem, *, unseal: bool = False
+) -> int:
+    """Send one citizen-bound row now (the dispatcher, or at the citizen's next contact).
+
+    A sealed row (a discreet person's) goes out as a neutral notice with an Open button; the
+    content itself is sent when they press it (unseal=True).
+    """
     payload = dict(item.payload)
+    sealed = payload.get("sealed")
+    if isinstance(sealed, dict) and not unseal:
+        button = InlineKeyboardButton(str(sealed.get("button")), callback_data=f"s:open:{item.id}")
+        notice = await bot.send_message(
+            item.target_chat_id,
+            str(sealed.get("text")),
+            reply_markup=InlineKeyboardMarkup([[button]]),
+        )
+        await repos.messages.record(item.target_chat_id, notice.message_id, "out")
+        return notice.message_id
     if payload.get("copy_from"):
         chat_id, message_id = payload["copy_from"]
         copied = await bot.copy_message(
