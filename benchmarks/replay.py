@@ -25,6 +25,7 @@ from telegram import (
     ForceReply,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    ReactionTypeEmoji,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     ReplyParameters,
@@ -85,6 +86,8 @@ def prepare(call: Call) -> Prepared:
             if name not in OBJECTS:
                 raise ValueError(f"replay: no type for {method}.{name}")
             value = OBJECTS[name](value)
+        elif isinstance(value, list) and name == "reaction":
+            value = [ReactionTypeEmoji(str(item["emoji"])) for item in value]
         elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
             raise ValueError(f"replay: no type for the items of {method}.{name}")
         kwargs[name] = value
