@@ -15,6 +15,7 @@ from bot.storage.timestamps import parse_utc, parse_utc_or_none, stamp
 
 TOUCH_EVERY_SECONDS = 60.0
 _RECENT_MAX = 100_000
+_SWEEP_EVERY = 1024  # new entries between sweeps of the ones older than TOUCH_EVERY_SECONDS
 
 
 def user_from_row(row: sqlite3.Row) -> User:
@@ -43,6 +44,7 @@ class UserRepository:
         # touch() runs for every update; most are taps seconds apart. Every change goes through
         # this repository and refreshes the entry, so only last_seen_at may lag (by ≤ a minute).
         self._recent: dict[int, tuple[User, float]] = {}
+        self._added = 0
 
     async def get(self, user_id: int) -> User | None:
         """The user, or None."""
@@ -55,9 +57,19 @@ class UserRepository:
         if user is None:
             self._recent.pop(user_id, None)
         else:
-            if len(self._recent) >= _RECENT_MAX:
-                self._recent.clear()
-            self._recent[user_id] = (user, time.monotonic())
+            now = time.monotonic()
+            if user_id not in self._recent:
+                self._added += 1
+                # An entry only serves for a minute: memory follows who is writing now.
+                if self._added >= _SWEEP_EVERY or len(self._recent) >= _RECENT_MAX:
+                    self._added = 0
+                    for stale in [
+                        k for k, (_, at) in self._recent.items() if now - at >= TOUCH_EVERY_SECONDS
+                    ]:
+                        del self._recent[stale]
+                    if len(self._recent) >= _RECENT_MAX:  # that many in one minute: start over
+                        self._recent.clear()
+            self._recent[user_id] = (user, now)
         return user
 
     async def touch(
