@@ -32,6 +32,8 @@ class Settings:
     unclaimed_reminder_minutes: int = 15
     content_dir: Path | None = None
     alerts_chat_id: int | None = None  # unexpected errors go here; None: the officers' group
+    checkin_intervals: tuple[int, ...] = (720, 1440, 4320)  # minutes: 12 h, 24 h, 3 days
+    checkin_grace_minutes: int = 60
 
     @property
     def alerts_chat(self) -> int | None:
@@ -127,7 +129,21 @@ def load_settings(
         unclaimed_reminder_minutes=_int(env, "UNCLAIMED_REMINDER_MINUTES", 15, minimum=1),
         content_dir=Path(content) if content else None,
         alerts_chat_id=_chat_id(env, "ALERTS_CHAT_ID"),
+        checkin_intervals=_minutes_list(env, "CHECKIN_INTERVALS", (720, 1440, 4320)),
+        checkin_grace_minutes=_int(env, "CHECKIN_GRACE_MINUTES", 60, minimum=1),
     )
+
+
+def _minutes_list(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not parts or any(not p.isdigit() or int(p) < 1 for p in parts) or len(parts) > 6:
+        raise SettingsError(
+            f"{name} must be 1 to 6 whole numbers of minutes, comma-separated, got {raw!r}"
+        )
+    return tuple(dict.fromkeys(int(p) for p in parts))
 
 
 def _chat_id(env: Mapping[str, str], name: str) -> int | None:

@@ -92,6 +92,10 @@ async def _walk(app: Any, api: OfflineBotAPI, locale: str) -> None:
     for action in ("i:category:other", "i:safe:no", "i:description:-", "i:location:-"):
         await citizen.callback(action)
     await citizen.send("/batal")
+    await citizen.send("/checkin")  # check-ins: the duress word raises the officers' alert
+    await citizen.press("k:every:")
+    for text in ("elang", "Kerja di gedung biru", "elang"):
+        await citizen.send(text)
 
 
 def tour(content_dir: Path | None, locale: str) -> TourReport:

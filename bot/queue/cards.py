@@ -31,6 +31,7 @@ CATEGORY_NAMES: dict[str, str] = {
     "job": N_("Job offer or recruiter"),
     "missing": N_("Missing, no news"),
     "other": N_("Other"),
+    "checkin": N_("Missed safety check-in"),
 }
 CONTACT_LABELS: dict[str, str] = {
     "any": N_("this chat, any time"),

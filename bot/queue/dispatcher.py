@@ -20,7 +20,7 @@ from bot.queue.alerts import report_error
 from bot.queue.group import OfficersGroup
 from bot.queue.pacing import GroupPacer
 from bot.queue.refusals import Refusals
-from bot.queue.relay import deliver_to_citizen, next_safe_moment, seconds_of
+from bot.queue.relay import deliver_personal, deliver_to_citizen, next_safe_moment, seconds_of
 from bot.runtime.ratelimit import budget_owner
 from bot.storage.models import OutboxItem
 from bot.storage.repos import Repositories
@@ -32,6 +32,10 @@ BATCH = 200
 MAX_BACKOFF_SECONDS = 300.0
 DIGEST_MAX_REFS = 150  # keeps a digest well under Telegram's limits.TEXT
 NEW_CASE_KINDS = ("case_new", "case_card")
+PERSONAL_KINDS = ("checkin", "advisory")  # asked for: safe hours apply (bot/queue/relay.py)
+# Advisories leave room in Telegram's ~30/s for everything else (replies, danger screens).
+ADVISORIES_PER_SECOND = 25
+ADVISORY_WINDOW_SECONDS = 1.05
 
 
 class _Held(enum.Enum):
@@ -61,6 +65,7 @@ class Dispatcher:
     ) -> None:
         self.services, self.bot, self.now = services, bot, now
         self.pacer = pacer or GroupPacer()
+        self.advisory_pacer = GroupPacer(ADVISORIES_PER_SECOND, window=ADVISORY_WINDOW_SECONDS)
         self.idle_seconds = idle_seconds
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
@@ -69,6 +74,7 @@ class Dispatcher:
         self.acks = Acks(bot)  # reactions on officers' replies, never waited for
         self.refusals = Refusals(services, bot, self.officers, self.acks, lambda: self.now())
         self.delivered = 0
+        self._advisories_waiting = False
 
     @property
     def repos(self) -> Repositories:
@@ -110,6 +116,8 @@ class Dispatcher:
                 continue
             self._wake.clear()
             wait = self.idle_seconds
+            if self._advisories_waiting:  # the advisory window reopens sooner than idle
+                wait = min(wait, max(self.advisory_pacer.wait_time(), 0.01))
             if self.pacer.available() <= 0:
                 wait = max(wait, min(self.pacer.wait_time(), 5.0))
             with contextlib.suppress(TimeoutError):
@@ -140,7 +148,11 @@ class Dispatcher:
             key=lambda i: i.kind != "group_reply",
         )
         stalled: set[int] = set()  # a chat whose earlier row did not go: keep its order
+        self._advisories_waiting = False
         for item in items:
+            if item.kind == "advisory" and not self.advisory_pacer.take(1):
+                self._advisories_waiting = True
+                continue
             if item.target_chat_id != self.group and item.target_chat_id not in stalled:
                 if not await self._attempt(item):
                     stalled.add(item.target_chat_id)
@@ -283,6 +295,9 @@ class Dispatcher:
             return await self.officers.post_case(item)
         if item.kind == "to_citizen":
             return await self._to_citizen(item)
+        if item.kind in PERSONAL_KINDS:
+            sent = await deliver_personal(self.bot, self.repos, item, self.now())
+            return HELD if sent is None else sent
         if item.kind in ("case_update", "reminder", "notice"):
             return await self.officers.to_case_thread(item)
         if item.kind == "case_file":

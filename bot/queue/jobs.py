@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.context import KawanContext, Services
 from bot.intake.expiry import expire_draft
 from bot.queue.wipe import delete_messages
+from bot.safety.checkins import run_due as run_checkins
 from bot.storage.models import NewOutbox
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ def schedule(job_queue: JobQueue[Any], settings: Settings) -> None:
     job_queue.run_repeating(remind_unclaimed, interval=60, first=30, name="reminders")
     job_queue.run_repeating(auto_delete, interval=60, first=20, name="auto-delete")
     job_queue.run_repeating(forget_expired_drafts, interval=300, first=60, name="drafts")
+    # Every 15 s: with 1-minute check-ins and grace (a test setting) an alert comes in < 4 min.
+    job_queue.run_repeating(checkins_due, interval=15, first=5, name="checkins")
     job_queue.run_daily(daily_retention, time=dt.time(hour=3, tzinfo=dt.UTC), name="retention")
 
 
@@ -66,6 +69,11 @@ async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None
     if sent and services.dispatcher is not None:
         services.dispatcher.wake()
     return sent
+
+
+async def checkins_due(context: KawanContext) -> int:
+    """Job: safety check-in prompts, reminders and alerts due now (bot/safety/checkins.py)."""
+    return await run_checkins(context.services, dt.datetime.now(dt.UTC))
 
 
 async def auto_delete(context: KawanContext) -> int:

@@ -68,10 +68,29 @@ async def deliver_to_citizen(
         )
         message_id_out = copied.message_id
     else:
-        sent = await bot.send_message(item.target_chat_id, payload.get("text") or "…")
+        markup = payload.get("markup")
+        keyboard = InlineKeyboardMarkup.de_json(markup, bot) if isinstance(markup, dict) else None
+        sent = await bot.send_message(
+            item.target_chat_id, payload.get("text") or "…", reply_markup=keyboard
+        )
         message_id_out = sent.message_id
     await repos.messages.record(item.target_chat_id, message_id_out, "out")
     return message_id_out
+
+
+async def deliver_personal(
+    bot: Bot, repos: Repositories, item: OutboxItem, now: dt.datetime
+) -> int | None:
+    """A message the person asked for (a check-in prompt, an advisory): sent in their safe
+    hours, else rescheduled to the next one (None). "Never message me first" does not hold
+    it back: asking for these messages is asking to be messaged."""
+    user = await repos.users.get(item.target_chat_id)
+    if user is not None and user.contact_policy == "safe_hours":
+        due = next_safe_moment(now, user.safe_hours_from, user.safe_hours_to)
+        if due is not None:
+            await repos.outbox.reschedule(item.id, due, "outside safe hours")
+            return None
+    return await deliver_to_citizen(bot, repos, item)
 
 
 def next_safe_moment(now: dt.datetime, start: int | None, end: int | None) -> dt.datetime | None:

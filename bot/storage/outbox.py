@@ -12,6 +12,7 @@ from bot.storage.timestamps import parse_utc, parse_utc_or_none, stamp
 
 _PENDING = "delivered_at IS NULL AND failed_at IS NULL"
 _MAX_ERROR = 500
+ADVISORY_BATCH = 50  # two advisory windows' worth per round
 
 
 def outbox_from_row(row: sqlite3.Row) -> OutboxItem:
@@ -79,8 +80,13 @@ class OutboxRepository:
         """
         if group is None:
             return await self._pending("", (), now, limit)
-        others = await self._pending("AND target_chat_id != ?", (group,), now, limit)
-        return others + await self._pending("AND target_chat_id = ?", (group,), now, limit)
+        # Advisories (thousands at once, paced) have their own batch: a reply to a citizen
+        # queued after an advisory never waits behind it.
+        others = await self._pending(
+            "AND target_chat_id != ? AND kind != 'advisory'", (group,), now, limit
+        )
+        bulk = await self._pending("AND kind = 'advisory'", (), now, ADVISORY_BATCH)
+        return others + bulk + await self._pending("AND target_chat_id = ?", (group,), now, limit)
 
     async def _pending(
         self, where: str, values: tuple[int, ...], now: datetime | None, limit: int

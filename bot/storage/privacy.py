@@ -58,6 +58,7 @@ class PrivacyRepository:
         await self._db.execute(
             f"DELETE FROM relay_links WHERE side = 'citizen' AND {_IN_CASES}", {"ids": ids}
         )
+        await self._db.execute(f"DELETE FROM case_recovery WHERE {_IN_CASES}", {"ids": ids})
         await self._db.execute(
             "INSERT INTO case_events (case_id, at, actor, kind, detail) "
             "SELECT value, :now, 'system', 'erased', :reason FROM json_each(:ids)",
@@ -81,6 +82,10 @@ class PrivacyRepository:
                 f"DELETE FROM chat_messages WHERE chat_id {_IN_CHATS}",
                 f"DELETE FROM relay_links WHERE chat_id {_IN_CHATS}",
                 f"DELETE FROM outbox WHERE target_chat_id {_IN_CHATS}",
+                # Check-ins (the duress word's hash, the note) and advisories asked for.
+                f"DELETE FROM checkins WHERE user_id {_IN_CHATS}",
+                f"DELETE FROM checkin_log WHERE user_id {_IN_CHATS}",
+                f"DELETE FROM subscribers WHERE user_id {_IN_CHATS}",
                 # Half-filled requests (PTB user_data) and conversation states keyed by them.
                 "DELETE FROM ptb_state WHERE kind = 'user_data' "
                 f"AND CAST(key AS INTEGER) {_IN_CHATS}",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.storage.cases import CaseRepository
+from bot.storage.checkins import CheckinRepository
 from bot.storage.db import Database
 from bot.storage.messages import DELETABLE_FOR, MessageRepository
 from bot.storage.outbox import OutboxRepository
@@ -27,6 +28,7 @@ class Repositories:
     messages: MessageRepository
     reports: ReportRepository
     privacy: PrivacyRepository
+    checkins: CheckinRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -39,6 +41,7 @@ class Repositories:
             messages=MessageRepository(db),
             reports=ReportRepository(db),
             privacy=PrivacyRepository(db),
+            checkins=CheckinRepository(db),
         )
 
     async def purge_expired(self, retention_days: int, now: datetime) -> int:

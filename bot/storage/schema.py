@@ -30,6 +30,7 @@ class Database(Protocol):
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None: ...
     async def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]: ...
 
 
 class MigrationError(RuntimeError):
@@ -78,10 +79,10 @@ def load_migrations(folder: Traversable | None = None) -> list[Migration]:
         if version in found:
             raise MigrationError(f"two migrations numbered {version:03d}")
         found[version] = Migration(version, entry.name[:-4], entry.read_text(encoding="utf-8"))
-    if sorted(found) != list(range(1, len(found) + 1)):
-        raise MigrationError(
-            f"migration numbers must run 001, 002, … without gaps: {sorted(found)}"
-        )
+    if found and min(found) != 1:
+        raise MigrationError(f"migrations must start at 001: {sorted(found)}")
+    # Gaps are allowed: work on two branches takes two numbers, and either may land first.
+    # migrate() applies every file not yet applied, so a late lower number still runs.
     return [found[v] for v in sorted(found)]
 
 
@@ -91,11 +92,13 @@ async def migrate(db: Database, migrations: list[Migration]) -> None:
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
         "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    newest = await schema_version(db)
-    if newest > len(migrations):
+    known = {m.version for m in migrations}
+    applied = await db.fetchall("SELECT version FROM schema_version ORDER BY version")
+    unknown = [int(row["version"]) for row in applied if int(row["version"]) not in known]
+    if unknown:
         raise MigrationError(
-            f"{db.path}: schema version {newest} is newer than this code "
-            f"({len(migrations)}); refusing to run an older Kawan on it"
+            f"{db.path}: schema version {unknown[-1]} is newer than this code "
+            f"({max(known, default=0)}); refusing to run an older Kawan on it"
         )
     for migration in migrations:
         await _apply(db, migration)
