@@ -34,6 +34,7 @@ from bot.handlers import (
     officers,
     privacy,
     questions,
+    recovery,
 )
 from bot.logfilter import quiet_content_loggers
 from bot.offers.check import OfferChecker
@@ -233,6 +234,7 @@ def _register_features(app: KawanApplication, registry: CommandRegistry) -> None
     emergency.register(app, registry)
     privacy.register(app, registry)
     checkins.register(app, registry)
+    recovery.register(app, registry)
     officers.register(app, registry)
     officer_commands.register(app, registry)
     questions.register(app, registry)

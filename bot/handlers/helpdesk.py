@@ -26,6 +26,7 @@ from bot.handlers.screens import Screen, answer_query, show
 from bot.intake.draft import MAX_ATTACHMENTS, Draft, Kind
 from bot.intake.presets import place_in
 from bot.queue import cases
+from bot.safety.recovery import issue_phrase
 from bot.ui.commands import N_, CommandRegistry
 
 ASKING, ATTACHING, CONSENT, CONFIRM = range(4)
@@ -249,7 +250,8 @@ async def on_confirm(update: Update, context: KawanContext) -> int:
         if recent is None:
             return await views.closed(update, context)
         await answer_query(update)
-        await show(update, context, views.acknowledgement_screen(context, recent))
+        phrase = await issue_phrase(context.services, recent.id)  # the old one was never seen
+        await show(update, context, views.acknowledgement_screen(context, recent, phrase))
         return ConversationHandler.END
     await answer_query(update)
     services = context.services
@@ -262,7 +264,8 @@ async def on_confirm(update: Update, context: KawanContext) -> int:
     views.save_draft(context, None)
     if context.user_data is not None and draft.kind == "offer":
         context.user_data.pop("offer", None)
-    await show(update, context, views.acknowledgement_screen(context, case))
+    phrase = await issue_phrase(services, case.id)
+    await show(update, context, views.acknowledgement_screen(context, case, phrase))
     return ConversationHandler.END
 
 

@@ -232,11 +232,11 @@ def summary_screen(context: KawanContext, draft: Draft) -> Screen:
     return Screen(fit_html(text), rows)
 
 
-def acknowledgement_screen(context: KawanContext, case: Case) -> Screen:
-    """Shown only after the case is committed: reference, what happens next, who to call."""
+def acknowledgement_screen(context: KawanContext, case: Case, phrase: str | None = None) -> Screen:
+    """Shown only after the case is committed: reference, recovery phrase, what happens next."""
     t = context.t
     text = context.services.renderer.render(
-        "case_ack.html.j2", t, ref=case.ref, urgent=case.urgent,
+        "case_ack.html.j2", t, ref=case.ref, urgent=case.urgent, phrase=phrase,
         category=t(CATEGORY_LABELS.get(case.category, case.category)),
         never_first=case.contact_policy == "never_first", sealed=is_discreet(case),
         first=first_contacts(context.services.content, t.locale),

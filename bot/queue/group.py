@@ -134,6 +134,9 @@ class OfficersGroup:
             )
             sent_id = copied.message_id
         else:
+            markup = payload.get("markup")  # e.g. a recovery request's confirm buttons
+            if isinstance(markup, dict):
+                kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self.bot)
             sent_id = (
                 await self.bot.send_message(target, payload.get("text") or "…", **kwargs)
             ).message_id

@@ -11,6 +11,7 @@ from bot.storage.db import Database
 from bot.storage.messages import DELETABLE_FOR, MessageRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.privacy import PrivacyRepository
+from bot.storage.recovery import RecoveryRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.users import UserRepository
 
@@ -29,6 +30,7 @@ class Repositories:
     reports: ReportRepository
     privacy: PrivacyRepository
     checkins: CheckinRepository
+    recovery: RecoveryRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -42,6 +44,7 @@ class Repositories:
             reports=ReportRepository(db),
             privacy=PrivacyRepository(db),
             checkins=CheckinRepository(db),
+            recovery=RecoveryRepository(db),
         )
 
     async def purge_expired(self, retention_days: int, now: datetime) -> int:
