@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.content import Content, default_content_dir, load_content
 from bot.context import KawanApplication, KawanContext, Services
 from bot.handlers import (
+    advisories,
     checkins,
     citizen,
     emergency,
@@ -235,6 +236,7 @@ def _register_features(app: KawanApplication, registry: CommandRegistry) -> None
     privacy.register(app, registry)
     checkins.register(app, registry)
     recovery.register(app, registry)
+    advisories.register(app, registry)
     officers.register(app, registry)
     officer_commands.register(app, registry)
     questions.register(app, registry)

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.context import KawanContext, Services
 from bot.intake.expiry import expire_draft
 from bot.queue.wipe import delete_messages
+from bot.safety.advisories import report_progress
 from bot.safety.checkins import run_due as run_checkins
 from bot.storage.models import NewOutbox
 
@@ -36,6 +37,7 @@ def schedule(job_queue: JobQueue[Any], settings: Settings) -> None:
     job_queue.run_repeating(forget_expired_drafts, interval=300, first=60, name="drafts")
     # Every 15 s: with 1-minute check-ins and grace (a test setting) an alert comes in < 4 min.
     job_queue.run_repeating(checkins_due, interval=15, first=5, name="checkins")
+    job_queue.run_repeating(advisory_progress, interval=5, first=5, name="advisories")
     job_queue.run_daily(daily_retention, time=dt.time(hour=3, tzinfo=dt.UTC), name="retention")
 
 
@@ -74,6 +76,11 @@ async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None
 async def checkins_due(context: KawanContext) -> int:
     """Job: safety check-in prompts, reminders and alerts due now (bot/safety/checkins.py)."""
     return await run_checkins(context.services, dt.datetime.now(dt.UTC))
+
+
+async def advisory_progress(context: KawanContext) -> int:
+    """Job: edit each running advisory's progress message in the officers' group."""
+    return await report_progress(context.services, context.bot)
 
 
 async def auto_delete(context: KawanContext) -> int:

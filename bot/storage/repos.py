@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.storage.advisories import AdvisoryRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.checkins import CheckinRepository
 from bot.storage.db import Database
@@ -31,6 +32,7 @@ class Repositories:
     privacy: PrivacyRepository
     checkins: CheckinRepository
     recovery: RecoveryRepository
+    advisories: AdvisoryRepository
 
     @classmethod
     def build(cls, db: Database) -> Repositories:
@@ -45,6 +47,7 @@ class Repositories:
             privacy=PrivacyRepository(db),
             checkins=CheckinRepository(db),
             recovery=RecoveryRepository(db),
+            advisories=AdvisoryRepository(db),
         )
 
     async def purge_expired(self, retention_days: int, now: datetime) -> int:
