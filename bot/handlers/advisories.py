@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+from babel.numbers import format_decimal
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -101,7 +102,7 @@ async def broadcast(update: Update, context: KawanContext) -> None:
     if sealed:
         text += "\n\n" + t("Its start names who sends it, so it arrives as a neutral "
                            "\"new message\" with an Open button.")  # fmt: skip
-    text += "\n\n" + t("Send to %(n)s subscribers?", n=count)
+    text += "\n\n" + t("Send to %(n)s subscribers?", n=format_decimal(count, locale=t.locale))
     rows = (((t("📣 Send"), f"a:send:{advisory.id}"), (t("✖ Discard"), f"a:drop:{advisory.id}")),)
     await show(update, context, Screen(text, rows))
 
