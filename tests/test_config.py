@@ -91,3 +91,17 @@ def test_run_with_a_token_but_no_group_names_the_group(
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert "OFFICERS_CHAT_ID" in err and TOKEN not in err
+
+
+def test_check_in_settings_have_defaults_and_refuse_nonsense() -> None:
+    default = load_settings({}, dotenv=None)
+    assert default.checkin_intervals == (720, 1440, 4320)
+    assert default.checkin_grace_minutes == 60
+    custom = load_settings({"CHECKIN_INTERVALS": "1, 60", "CHECKIN_GRACE_MINUTES": "1"},
+                           dotenv=None)  # fmt: skip
+    assert custom.checkin_intervals == (1, 60) and custom.checkin_grace_minutes == 1
+    for bad in ("0", "abc", "12h", "1,2,3,4,5,6,7"):
+        with pytest.raises(SettingsError, match="CHECKIN_INTERVALS"):
+            load_settings({"CHECKIN_INTERVALS": bad}, dotenv=None)
+    with pytest.raises(SettingsError, match="CHECKIN_GRACE_MINUTES"):
+        load_settings({"CHECKIN_GRACE_MINUTES": "0"}, dotenv=None)
