@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import sys
 import time
@@ -43,7 +44,9 @@ async def test_sigkill_mid_advisory_reaches_every_subscriber_once_at_most_25_a_s
         repos = Repositories.build(db)
         async with db.transaction():
             for n in range(SUBSCRIBERS):
-                await repos.advisories.subscribe(FIRST + n, FIRST + n, "id", _now())
+                await repos.advisories.subscribe(
+                    FIRST + n, FIRST + n, "id", dt.datetime.now(dt.UTC)
+                )
     finally:
         await db.close()
     api = OfflineBotAPI()
@@ -99,9 +102,3 @@ async def test_sigkill_mid_advisory_reaches_every_subscriber_once_at_most_25_a_s
     moments = sorted(at for _, at in sends)
     fastest = min(moments[i + 25] - moments[i] for i in range(len(moments) - 25))
     assert fastest >= 1.0  # never 26 sends within a second
-
-
-def _now() -> Any:
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC)
