@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -10,11 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.offers.check import FlagHit, OfferChecker, OfferRulesError, OfferVerdict, RedFlag
+from bot.offers.check import OfferChecker, OfferVerdict
+from bot.offers.rules import FlagHit, OfferRulesError, RedFlag
 from bot.offers.text import MoneyParser, Normaliser
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+EVAL = ROOT.parent / "shared" / "eval"  # the development sets, beside the checkout when present
 FACTS = ROOT.parent / "shared" / "FACTS.md"
 
 # Offers written for these tests (not taken from the dev set): the way ads are forwarded.
@@ -340,3 +343,61 @@ def test_check_never_raises_on_offer_like_text(checker: OfferChecker, text: str)
     assert verdict.risk in ("high", "medium", "low") and 0.0 <= verdict.score <= 1.0
     assert all(hit.quote and hit.quote in text for hit in verdict.hits + verdict.signals)
     assert verdict.to_json()["score"] == round(verdict.score, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dibutuhkan waiter dan waitress untuk restoran di Surabaya, gaji UMR, lamar via email HRD",
+        "Lowongan operator produksi pabrik garmen di Bekasi, shift, gaji UMK, kirim CV ke HRD",
+        "Dicari admin gudang untuk distributor di Medan, pengalaman 1 tahun, gaji sesuai UMK",
+    ],
+)
+def test_trades_are_not_the_scam_office_title(checker: OfferChecker, text: str) -> None:
+    verdict = checker.check(text)
+    assert "vague_office_role" not in {h.flag.id for h in verdict.hits}, text
+    assert verdict.risk == "low"
+
+
+def test_the_online_admin_title_is_still_flagged(checker: OfferChecker) -> None:
+    verdict = checker.check("Dicari admin CS online di Kamboja, gaji 1000 USD, tiket ditanggung")
+    assert "vague_office_role" in {h.flag.id for h in verdict.hits}
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("Lowongan admin online di Sihanoukville, gaji 1.000 USD, tiket ditanggung", "cambodia"),
+        ("Program pemagangan ke Jepang lewat P3MI terdaftar, seleksi resmi Kemnaker", "elsewhere"),
+        ("Dibutuhkan kasir minimarket, gaji UMR, lamar via email HRD", "unknown"),
+    ],
+)
+def test_the_destination_decides_the_advice(checker: OfferChecker, text: str, where: str) -> None:
+    assert checker.check(text).destination() == where
+
+
+def test_a_pasted_ad_looks_like_one_and_a_question_does_not(checker: OfferChecker) -> None:
+    ad = (
+        "LOKER KAMBOJA dibutuhkan admin CS online, gaji 15jt/bln + bonus, tanpa pengalaman, "
+        "tiket pesawat & mess ditanggung, berangkat pakai visa turis dulu, hubungi WA"
+    )
+    assert checker.looks_like_ad(ad)
+    for question in (
+        "legal gk sih kerja di kamboja? temen sy ditawarin kerja jd admin",
+        "anak saya berangkat ke kamboja katanya kerja jadi admin, sdh 3 minggu tdk bs dihubungi",
+        "berapa denda overstay di kamboja kalau sudah 45 hari? saya takut ditangkap polisi",
+        "short",
+    ):
+        assert not checker.looks_like_ad(question), question
+
+
+@pytest.mark.skipif(not EVAL.is_dir(), reason="the development sets are not beside this checkout")
+def test_development_questions_are_never_taken_for_ads(checker: OfferChecker) -> None:
+    texts = [
+        json.loads(line)["text"]
+        for name in ("questions.jsonl", "answers.jsonl")
+        for line in (EVAL / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(texts) > 40
+    assert [t for t in texts if checker.looks_like_ad(t)] == []

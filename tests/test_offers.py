@@ -79,3 +79,39 @@ async def test_an_album_gets_one_answer_not_one_per_picture(citizen: ChatDriver)
         await citizen.send(kind="photo", media_group_id="album-1")
         answers += len([r for r in citizen.replies if r.method == "sendMessage"])
     assert answers == 1
+
+
+async def test_an_ad_pasted_without_cek_gets_a_verdict(citizen: ChatDriver) -> None:
+    await citizen.send(SCAM_AD)
+    assert "Risiko tinggi" in citizen.text and "“" in citizen.text
+    await citizen.press("o:report")  # the pasted ad is kept for "send this offer to KBRI"
+    assert "i:contact:any" in {data for _, data in citizen.buttons}
+
+
+async def test_a_low_risk_offer_has_no_warning_heading(citizen: ChatDriver) -> None:
+    await citizen.send(
+        "/cek Lowongan perawat ke Jerman, program G to G resmi BP2MI, seleksi tanpa biaya, "
+        "daftar lewat SIAPkerja"
+    )
+    assert "Risiko rendah" in citizen.text
+    assert "Tanda bahaya yang saya temukan" not in citizen.text
+
+
+async def test_an_offer_elsewhere_gets_no_cambodia_rule(citizen: ChatDriver) -> None:
+    await citizen.send(
+        "/cek Program pemagangan ke Jepang lewat P3MI terdaftar, seleksi resmi Kemnaker, "
+        "gaji 150.000 yen"
+    )
+    assert "Kamboja" not in citizen.text
+    await citizen.send("/cek Dicari admin online di Sihanoukville, gaji 1.000 USD, tiket gratis")
+    assert "tidak punya penempatan pekerja resmi ke Kamboja" in citizen.text
+
+
+async def test_an_ad_in_english_gets_the_english_verdict(citizen: ChatDriver) -> None:
+    await citizen.send("/bahasa")
+    await citizen.press("l:en")
+    await citizen.send(
+        "Hiring customer service staff in Cambodia! Salary 1,500 USD per month, no experience "
+        "needed, free flight ticket and accommodation, contact our agent on Telegram now"
+    )
+    assert "High risk" in citizen.text and "“" in citizen.text

@@ -48,7 +48,12 @@ def verdict_screen(context: KawanContext, text: str) -> Screen:
     ]
     signals = [render_mapping(s.flag.title, t.locale) for s in verdict.signals[:4]]
     body = context.services.renderer.render(
-        "offer_verdict.html.j2", t, risk=verdict.risk, flags=flags, signals=signals
+        "offer_verdict.html.j2",
+        t,
+        risk=verdict.risk,
+        flags=flags,
+        signals=signals,
+        destination=verdict.destination(),
     )
     rows = (
         ((t("📨 Send this offer to KBRI as a report"), "o:report"),),

@@ -17,7 +17,7 @@ from bot.handlers.answer_view import (
     holding_section,
 )
 from bot.handlers.emergency import emergency_screen
-from bot.handlers.offers import verdict_screen
+from bot.handlers.offers import MAX_OFFER, verdict_screen
 from bot.handlers.screens import Screen, answer_query, nav_row, rendered_once, show, stale_button
 from bot.runtime.ratelimit import Priority, raise_priority
 from bot.ui.commands import CommandRegistry
@@ -98,13 +98,17 @@ async def on_question(update: Update, context: KawanContext) -> None:
     if context.user_data is not None:  # "Ask KBRI" (h:ask) carries these words into a request
         context.user_data["asked"] = {"text": text}
     # A forwarded text is often a job ad someone received: check it like /cek would.
-    forwarded = message.forward_origin is not None and services.offers is not None
-    if forwarded and services.offers and services.offers.check(message.text).risk != "low":
-        if context.user_data is not None:
-            context.user_data["offer"] = message.text[:5000]
-        await show(update, context, verdict_screen(context, message.text[:5000]))
+    offers = services.offers
+    forwarded = offers is not None and message.forward_origin is not None
+    if forwarded and offers is not None and offers.check(message.text).risk != "low":
+        await _show_verdict(update, context, message.text)
         return
     hit = services.danger.check(text) if services.danger is not None else None
+    # An ad pasted without /cek (long, worded like an ad, several signs at once) gets a verdict;
+    # a danger message never does: the emergency screen comes first.
+    if hit is None and offers is not None and offers.looks_like_ad(message.text):
+        await _show_verdict(update, context, message.text)
+        return
     if hit is not None:
         raise_priority(Priority.DANGER)  # the emergency screen goes before everything else
         if context.user_data is not None:  # kept for the one-tap urgent request below
@@ -123,6 +127,14 @@ async def on_question(update: Update, context: KawanContext) -> None:
     elif hit is None:
         answers = services.search.ask(text, locale=locale, limit=3)
         await show(update, context, not_sure_screen(context, answers, locale))
+
+
+async def _show_verdict(update: Update, context: KawanContext, text: str) -> None:
+    """The offer's verdict, the offer kept for "send this offer to KBRI" (o:report)."""
+    offer = text[:MAX_OFFER]
+    if context.user_data is not None:
+        context.user_data["offer"] = offer
+    await show(update, context, verdict_screen(context, offer))
 
 
 async def on_answer_button(update: Update, context: KawanContext) -> None:
