@@ -224,13 +224,14 @@ def build_application(settings: Settings, *, api: OfflineBotAPI | None = None) -
 def _register_features(app: KawanApplication, registry: CommandRegistry) -> None:
     # Order matters. Group -100: language and user bookkeeping for every update. Group -10: a
     # citizen's follow-up on an open case is relayed and stops there. Group 0: the features, in
-    # this order (the help-request conversation before anything that reads free text), then the
+    # this order (/cek's conversation, then the help form, before anything else that reads free
+    # text; a form the person left for another screen lets the text through), then the
     # fallbacks, registered last, answer whatever no feature claimed.
     middleware.register(app, registry)
     citizen.register(app, registry)
     menu.register(app, registry)
+    offers.register(app, registry)  # before the help form: /cek's answer is not a form answer
     helpdesk.register(app, registry)
-    offers.register(app, registry)
     guides.register(app, registry)
     emergency.register(app, registry)
     privacy.register(app, registry)

@@ -166,6 +166,32 @@ async def test_cancel_saves_nothing(app: KawanApplication, citizen: ChatDriver) 
     assert await app.services.repos.cases.list_for_user(citizen.person.id) == []
 
 
+async def test_a_form_left_for_another_screen_lets_questions_through(
+    app: KawanApplication, citizen: ChatDriver
+) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:visa")
+    await citizen.press("i:safe:yes")  # the form now waits for the area, typed
+    await citizen.send("/start")
+    await citizen.send("brp denda overstay 20 hari")
+    assert "US$200" in citizen.text, citizen.text
+    assert "Kira-kira Anda di mana" not in citizen.text
+    await citizen.send("/cek")  # and an offer pasted after /cek is checked, not filed
+    await citizen.send("Dibutuhkan admin online di Kamboja, gaji 1.000 USD, tiket ditanggung")
+    assert "Risiko" in citizen.text
+    assert await app.services.repos.cases.list_for_user(citizen.person.id) == []
+
+
+async def test_a_form_still_on_screen_takes_the_typed_answer(citizen: ChatDriver) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:visa")
+    await citizen.send("/status")  # a look elsewhere ...
+    await citizen.press("i:safe:yes")  # ... then back to the form's own buttons
+    assert "Pertanyaan 3" in citizen.text
+    await citizen.send("Phnom Penh")  # the area: taken as the form's answer
+    assert "Pertanyaan 4" in citizen.text
+
+
 async def test_a_request_left_past_its_timeout_saves_nothing(
     app: KawanApplication, citizen: ChatDriver
 ) -> None:

@@ -13,6 +13,7 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -22,6 +23,7 @@ from bot.handlers import intake_views as views
 from bot.handlers.citizen import add_to_case
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.fallback import is_repeat_of_album
+from bot.handlers.questions import on_question
 from bot.handlers.screens import Screen, answer_query, show
 from bot.intake.draft import MAX_ATTACHMENTS, Draft, Kind
 from bot.intake.presets import place_in
@@ -145,6 +147,11 @@ async def on_text(update: Update, context: KawanContext) -> int | None:
     step = draft.current if draft else None
     if draft is None or step is None or message is None or not message.text:
         return None
+    if views.left_the_form(context):
+        # The person left the form for another screen: this is a question, not an answer. The
+        # draft stays until it expires; /bantuan starts again.
+        await on_question(update, context)
+        return ConversationHandler.END
     if step.key == "safe_hours":
         await show(update, context, views.hours_screen(context, draft, message.text), new=True)
         return ASKING
@@ -317,6 +324,7 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
         # PTB warns that CallbackQueryHandlers are tracked per chat, not per message: intended.
         warnings.filterwarnings("ignore", category=PTBUserWarning)
         app.add_handler(build_conversation())
+    app.add_handler(TypeHandler(Update, views.note_moving_on), group=views.WATCH_GROUP)
     registry.describe("bantuan", N_("Ask KBRI for help"), aliases=("help",))
     registry.describe("keluarga", N_("Report a relative in trouble"), aliases=("family",))
     registry.add(app, "batal", views.nothing_to_cancel, N_("Cancel what you are filling in"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -23,6 +24,38 @@ from bot.ui import limits
 from bot.ui.fit import fit_html, trim
 
 __all__ = ["DRAFT_KEY", "DRAFT_TTL_SECONDS", "draft_of", "expire_draft", "save_draft"]
+
+
+WATCH_GROUP = -90  # after the pre-processing, before check-ins, follow-ups and the features
+LEFT = "intake_left"  # the person moved on from an open form (another command or menu button)
+_OWN_COMMANDS = frozenset({"batal", "cancel", "bantuan", "help", "keluarga", "family"})
+_OWN_BUTTON = re.compile(r"^(i:|h:(self|family|urgent|ask|followup)$|o:report$)")
+
+
+async def note_moving_on(update: Update, context: KawanContext) -> None:
+    """Another command or another feature's button while a help form is open: the form's
+    question is no longer on screen, so the next typed text is not its answer (it is a question,
+    an offer, a follow-up) until the person presses one of the form's buttons again.
+    """
+    user_data = context.user_data
+    if user_data is None or DRAFT_KEY not in user_data:
+        return
+    query, message = update.callback_query, update.effective_message
+    if query is not None:
+        mine = bool(_OWN_BUTTON.match(query.data or ""))
+    elif message is not None and (message.text or "").startswith("/"):
+        mine = (message.text or "")[1:].split(maxsplit=1)[0].split("@")[0].lower() in _OWN_COMMANDS
+    else:
+        return
+    if mine:
+        user_data.pop(LEFT, None)
+    else:
+        user_data[LEFT] = True
+
+
+def left_the_form(context: KawanContext) -> bool:
+    """True once (then forgotten) when the person left the form since its last question."""
+    return context.user_data is not None and bool(context.user_data.pop(LEFT, None))
 
 
 def draft_of(context: KawanContext) -> Draft | None:
