@@ -15,6 +15,7 @@ from bot.understanding.danger import DangerDetector, DangerHit
 URGENT: list[tuple[str, str]] = [
     # held, locked up, not allowed to leave
     ("tolong saya disekap di kompleks", "held"),
+    ("boss keep my passport and dont give back", "passport_taken"),
     ("sy dikurung di kamar gak boleh keluar", "held"),
     ("kami gk bisa keluar dr gedung dijaga satpam", "held"),
     ("aku ditahan di kompleks sihanoukville", "held"),
@@ -117,6 +118,7 @@ CALM: list[str] = [
     "denda overstay dibayar dimana",
     "gaji sy ditahan perusahaan",
     "sy tinggal di kompleks apartemen",
+    "passport stolen, how much the emergency passport cost",
 ]
 
 

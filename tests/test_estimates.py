@@ -32,6 +32,9 @@ from bot.understanding.estimates import duration_days, load_fine_rate, parse_dur
         ("a month and a half", 45),
         ("1 month and 5 days", 35),
         ("45 days", 45),
+        ("overstay sebulan lebih 5 dino", 35),  # Javanese words in Indonesian chat
+        ("wis rong minggu", 14),
+        ("telu sasi", 90),
     ],
 )
 def test_durations_as_people_write_them(text: str, days: int | None) -> None:

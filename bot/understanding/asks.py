@@ -7,7 +7,7 @@ synonyms.yaml, in order, with at most PHRASE_GAP other words between neighbours.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ class AskKind:
     guide: str | None
     contacts: tuple[str, ...]
     who: tuple[Who, ...]
+    requires: Mapping[str, frozenset[str]] = field(default_factory=dict)  # one, anywhere
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,10 @@ class Asks:
                         Who(_phrases(w["phrases"], f"{path} {name}"), tuple(w["contacts"]))
                         for w in spec.get("who") or ()
                     ),
+                    requires={
+                        str(loc): frozenset(map(str, ws))
+                        for loc, ws in (spec.get("requires") or {}).items()
+                    },
                 )
                 for name, spec in (raw.get("kinds") or {}).items()
             ]
@@ -156,6 +161,9 @@ class Asks:
         words = self._words(text, locale)
         for kind in self.kinds:
             if not _any(words, kind.phrases.get(locale, ())):
+                continue
+            needed = kind.requires.get(locale)
+            if needed is not None and not any(_is(w, needed) for w in words):
                 continue
             contacts = kind.contacts
             for who in kind.who:

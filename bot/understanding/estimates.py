@@ -11,15 +11,16 @@ import yaml
 from bot.content import ContentError, Source
 
 _UNITS = {
-    "hari": 1, "day": 1, "days": 1, "hr": 1,
+    "hari": 1, "day": 1, "days": 1, "hr": 1, "dino": 1,
     "minggu": 7, "mgg": 7, "pekan": 7, "week": 7, "weeks": 7,
-    "bulan": 30, "bln": 30, "bl": 30, "month": 30, "months": 30,
-    "tahun": 365, "thn": 365, "th": 365, "year": 365, "years": 365,
+    "bulan": 30, "bln": 30, "bl": 30, "month": 30, "months": 30, "sasi": 30, "wulan": 30,
+    "tahun": 365, "thn": 365, "th": 365, "year": 365, "years": 365, "taun": 365,
 }  # fmt: skip
 _WORDS = {
     "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
     "delapan": 8, "sembilan": 9, "sepuluh": 10, "one": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1,
+    "siji": 1, "rong": 2, "loro": 2, "telu": 3, "papat": 4, "limo": 5,
 }  # fmt: skip
 _UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
 _AMOUNT = "|".join([r"\d{1,4}(?:[.,]5)?", *_WORDS])
