@@ -32,6 +32,7 @@ def asks() -> Asks:
         ("lapor diri ke kbri wajib gk", "id", None),
         ("email kbri apa", "id", "email"),
         ("bikin splp bayar gk", "id", "cost"),
+        ("perpanjang visa ngurusnya dmn", "id", "where"),
         ("how much does the splp cost", "en", "cost"),
         ("siapa yg bayar tiket pulang", "id", "who_pays"),
         ("gimana caranya perpanjang visa", "id", "how"),
@@ -64,6 +65,7 @@ def test_hours_are_answered_by_the_contact_guide(asks: Asks) -> None:
         ("my daughter went to cambodia and is missing", "en", True),
         ("keponakan ku di kamboja ora iso dihubungi, lapor kmn", "id", True),
         ("adikku sdh 2 minggu tdk bs dihubungi", "id", True),
+        ("suami sy kerja di poipet hpnya gk aktif sdh 4 hari", "id", True),
         ("anak saya mau kerja di kamboja, legal gak", "id", False),
         ("saya mau lapor diri", "id", False),
         ("my passport is missing", "en", False),
@@ -89,3 +91,9 @@ def test_a_broken_file_is_a_content_error(tmp_path: Path) -> None:
 def test_the_family_guide_and_its_report_heading(asks: Asks) -> None:
     assert asks.family_guide == "untuk-keluarga"
     assert asks.family_headings("id") and asks.family_headings("en")
+
+
+def test_a_number_question_has_a_guide_even_when_the_search_is_unsure(asks: Asks) -> None:
+    found = asks.ask("nomor kemlu pusat jkt brp", "id")
+    assert found is not None and found.fallback == "nomor-darurat"
+    assert found.contacts == ("kemlu_hotline",)

@@ -65,3 +65,16 @@ async def test_the_ask_contract_answers_json(app: KawanApplication) -> None:
     assert result["urgent"] is False
     assert result["answers"][0]["topic"] == "lost_passport_splp"
     assert len(result["answers"]) <= 3
+
+
+async def test_a_number_asked_for_leads_even_when_the_topic_is_unclear(
+    citizen: ChatDriver,
+) -> None:
+    await citizen.send("nomor kemlu pusat jkt brp")
+    assert "Saya kurang yakin" not in citizen.text
+    assert "+62 812 9007 0027" in citizen.text[:400], citizen.text[:400]
+
+
+async def test_an_expired_visa_in_everyday_words_gets_the_fine(citizen: ChatDriver) -> None:
+    await citizen.send("visa sy abis 5 hr yg lalu dendanya brp")
+    assert "US$50" in citizen.text, citizen.text[:300]

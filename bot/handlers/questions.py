@@ -76,7 +76,11 @@ def pick_answer(
         section = fitting_section(context, locale, ask.guide, None, text, ask.headings)
         return Pick(ask.guide, section, (), ask.contacts, urgent=urgent, question=text)
     if not answers or not answers[0].confident:
-        return None
+        if ask is None or not ask.fallback:
+            return None
+        # "nomor kemlu pusat brp": unsure of the topic, sure of the kind of fact asked for.
+        section = fitting_section(context, locale, ask.fallback, None, text, ask.headings)
+        return Pick(ask.fallback, section, (), ask.contacts, urgent=urgent, question=text)
     best = answers[0]
     headings = ask.headings if ask is not None else ()
     section = fitting_section(context, locale, best.guide_id, best.section_index, text, headings)

@@ -37,6 +37,7 @@ class AskKind:
     contacts: tuple[str, ...]
     who: tuple[Who, ...]
     requires: Mapping[str, frozenset[str]] = field(default_factory=dict)  # one, anywhere
+    fallback: str | None = None  # the guide that answers when the search is unsure
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Ask:
     headings: tuple[str, ...]
     guide: str | None
     contacts: tuple[str, ...]
+    fallback: str | None = None
 
 
 def _phrase(text: str) -> Phrase:
@@ -126,6 +128,7 @@ class Asks:
                         str(loc): frozenset(map(str, ws))
                         for loc, ws in (spec.get("requires") or {}).items()
                     },
+                    fallback=spec.get("fallback"),
                 )
                 for name, spec in (raw.get("kinds") or {}).items()
             ]
@@ -170,7 +173,8 @@ class Asks:
                 if _any(words, who.phrases.get(locale, ())):
                     contacts = who.contacts
                     break
-            return Ask(kind.name, kind.headings.get(locale, ()), kind.guide, contacts)
+            headings = kind.headings.get(locale, ())
+            return Ask(kind.name, headings, kind.guide, contacts, kind.fallback)
         return None
 
     def about_relative(self, text: str, locale: str) -> bool:
