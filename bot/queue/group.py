@@ -9,7 +9,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
 from telegram.error import BadRequest
 
 from bot.context import Services
-from bot.queue.cards import case_card, description_parts, topic_name
+from bot.queue.cards import current_card, description_parts, topic_name
 from bot.storage.models import Case, NewOutbox, OutboxItem
 from bot.storage.repos import Repositories
 from bot.ui.screen import Screen
@@ -39,25 +39,18 @@ class OfficersGroup:
             self._forum = bool(chat.is_forum)
         return self._forum
 
-    async def _card(self, case: Case) -> tuple[Screen, int]:
-        media = await self.repos.cases.media(case.id)
-        linked = (
-            await self.repos.cases.get_by_id(case.linked_case_id) if case.linked_case_id else None
-        )
-        card = case_card(
-            self.services, case, media_count=len(media), linked_ref=linked.ref if linked else None
-        )
-        return card, len(media)
+    async def _card(self, case: Case) -> Screen:
+        return await current_card(self.services, case)
 
     async def card_text(self, case: Case) -> str:
         """The full card's text (for details following a minimal card)."""
-        return (await self._card(case))[0].text
+        return (await self._card(case)).text
 
     async def post_case(self, item: OutboxItem) -> int | None:
         case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
         if case is None:
             return None
-        card, _ = await self._card(case)
+        card = await self._card(case)
         return await self.post_minimal(case, card, details=True)
 
     async def post_minimal(self, case: Case, card: Screen, *, details: bool = False) -> int:
