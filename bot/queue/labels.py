@@ -55,7 +55,6 @@ DETAILS: dict[str, str] = {
     "document": N_("document"),
     "voice": N_("voice message"),
     "video": N_("video"),
-    "location": N_("location"),
     "duress": N_("the duress word was used"),
     "missed": N_("check-in missed"),
     "request": N_("at the citizen's request"),
