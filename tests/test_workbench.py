@@ -21,7 +21,7 @@ from bot.transport.updates import Person
 from bot.ui.fit import visible_length
 from bot.ui.i18n import Translator
 from bot.ui.limits import TEXT
-from conftest import OFFICER, OFFICERS_CHAT, make_settings
+from conftest import OFFICER, OFFICERS_CHAT, finish_request, make_settings
 
 BUDI = Person(id=900_002, first_name="Budi", language_code="id")
 SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
@@ -344,3 +344,39 @@ async def test_an_unknown_code_reads_as_a_word_not_the_code(
     assert not SNAKE.findall(officer.text), SNAKE.findall(officer.text)
     await officer.send("/antrian")
     assert case.ref in officer.text and not SNAKE.findall(officer.text)
+
+
+async def test_the_posted_card_is_redrawn_in_place_when_the_case_moves_elsewhere(
+    app: KawanApplication, api: OfflineBotAPI, officer: ChatDriver, citizen: ChatDriver
+) -> None:
+    await citizen.send("/bantuan")
+    await citizen.press("i:category:visa")
+    await citizen.press("i:safe:yes")
+    await citizen.send("Phnom Penh")
+    await citizen.press("i:contact:any")
+    await citizen.send("Visa saya habis minggu lalu")
+    await finish_request(citizen)
+    await _settle(app)
+    (case,) = await app.services.repos.cases.list_for_user(citizen.person.id)
+    assert case.card_message_id is not None
+
+    def card() -> str:
+        return str(api.chat(OFFICERS_CHAT).messages[case.card_message_id or 0]["text"])
+
+    assert "Diambil oleh: belum ada" in card() and "Urgensi: biasa" in card()
+    await officer.send(f"/kasus {case.ref}")  # pressed here, not on the card in the topic
+    await officer.press(f"c:claim:{case.id}")
+    await officer.press(f"c:info:{case.id}")
+    await _settle(app)
+    assert "Diambil oleh: Officer" in card() and "Status: menunggu WNI" in card()
+    await citizen.send("Nomor paspor saya A1234567")  # the answer to the request for info
+    await _settle(app)
+    assert "Status: diambil" in card()
+    await citizen.send("tolong saya disekap bos, paspor diambil")
+    await _settle(app)
+    assert "Urgensi: 🚨 mendesak" in card()
+    edits = [p for p in api.sent("editMessageText", chat_id=OFFICERS_CHAT)
+             if p["message_id"] == case.card_message_id]  # fmt: skip
+    assert len(edits) >= 3  # redrawn, never posted again
+    cards = [t for t in api.visible_texts(OFFICERS_CHAT) if "Diambil oleh:" in t]
+    assert len(cards) == 2  # the card in the topic and the /kasus answer

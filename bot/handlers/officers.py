@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.acks import ACK_NOTE, ACK_QUEUED
-from bot.queue.cards import REFERRALS, current_card
+from bot.queue.cards import REFERRALS, card_refresh, current_card
 from bot.queue.notices import citizen_payload, notice_text, reply_header, sealed
 from bot.queue.relay import relay_rows
 from bot.storage.models import Case, NewOutbox
@@ -92,6 +92,12 @@ def case_button(*, open_only: bool = True) -> Callable[[CaseStep], Callback]:
 async def _saved(update: Update, context: KawanContext, updated: Case | None) -> None:
     """After a change: say so, let the dispatcher tell the citizen, redraw the card."""
     await answer_query(update, context.services.officers_t("Saved."))
+    if updated is not None:
+        pressed = update.callback_query.message if update.callback_query else None
+        if pressed is None or pressed.message_id != updated.card_message_id:
+            # Pressed on /kasus or elsewhere: the card in the topic is redrawn too.
+            for row in card_refresh(context.services, updated.id):
+                await context.services.repos.outbox.enqueue(row)
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
     if updated is not None:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from bot.context import Services
 from bot.queue import labels
-from bot.storage.models import Case, Relative
+from bot.storage.models import Case, NewOutbox, Relative
 from bot.ui import limits
 from bot.ui.commands import N_
 from bot.ui.fit import fit_html, split_html, trim
@@ -89,6 +89,12 @@ def _typed_fields(case: Case) -> list[tuple[str, str | None]]:
         ("Area:", case.location_text), ("Name:", relative.name),
         ("Last contact:", relative.last_contact), ("Last known place:", relative.last_place),
     ]  # fmt: skip
+
+
+def card_refresh(services: Services, case_id: int) -> list[NewOutbox]:
+    """A row that redraws the case's posted card in place (an edit, never a new message)."""
+    group = services.settings.officers_chat_id
+    return [] if group is None else [NewOutbox("card_edit", group, case_id=case_id)]
 
 
 async def current_card(services: Services, case: Case) -> Screen:

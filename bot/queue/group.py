@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
@@ -13,6 +14,8 @@ from bot.queue.cards import current_card, description_parts, topic_name
 from bot.storage.models import Case, NewOutbox, OutboxItem
 from bot.storage.repos import Repositories
 from bot.ui.screen import Screen
+
+log = logging.getLogger(__name__)
 
 
 class OfficersGroup:
@@ -136,6 +139,24 @@ class OfficersGroup:
         if item.case_id is not None and target == self.group:
             await self.repos.messages.link(self.group, sent_id, item.case_id, "officers")
         return sent_id
+
+    async def edit_card(self, item: OutboxItem) -> int | None:
+        """Redraw a posted card as the case stands now (the case moved elsewhere than on it)."""
+        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
+        if case is None or case.card_message_id is None:
+            return None  # listed in a digest, never posted: /antrian and /kasus show it
+        card = await self._card(case)
+        try:
+            await self.bot.edit_message_text(
+                card.text, self.group, case.card_message_id, reply_markup=card.markup
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return case.card_message_id  # already as it stands (two moves, one redraw)
+            # Deleted by an officer, or no longer editable: /kasus still shows the case.
+            log.info("card of case %s not redrawn (%s)", case.id, exc.message)
+            return None
+        return case.card_message_id
 
     async def post_reply(self, item: OutboxItem) -> int | None:
         """An answer to an officer that waited for the group's budget (see screens.show)."""
