@@ -15,6 +15,7 @@ from bot.queue import labels
 from bot.queue.cards import CATEGORY_NAMES, CONTACT_LABELS, REFERRALS, STATUS_LABELS
 from bot.runtime.ratelimit import KawanRateLimiter
 from bot.storage.models import Case, ContactPolicy, NewCase, NewOutbox, Relative
+from bot.storage.repos import Repositories
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person
@@ -380,3 +381,13 @@ async def test_the_posted_card_is_redrawn_in_place_when_the_case_moves_elsewhere
     assert len(edits) >= 3  # redrawn, never posted again
     cards = [t for t in api.visible_texts(OFFICERS_CHAT) if "Diambil oleh:" in t]
     assert len(cards) == 2  # the card in the topic and the /kasus answer
+
+
+async def test_officer_names_are_kept_as_they_act_and_follow_a_rename(repos: Repositories) -> None:
+    await repos.officers.remember(BUDI.id, "Budi")
+    await repos.officers.remember(BUDI.id, "Budi")  # unchanged: no second write
+    await repos.officers.remember(OFFICER.id, "  ")  # no name: nothing kept
+    assert await repos.officers.names([BUDI.id, OFFICER.id, None]) == {BUDI.id: "Budi"}
+    await repos.officers.remember(BUDI.id, "Budi S.")
+    assert await repos.officers.names([BUDI.id]) == {BUDI.id: "Budi S."}
+    assert await repos.officers.names([]) == {}
