@@ -94,7 +94,8 @@ def _typed_fields(case: Case) -> list[tuple[str, str | None]]:
 def card_refresh(services: Services, case_id: int) -> list[NewOutbox]:
     """A row that redraws the case's posted card in place (an edit, never a new message)."""
     group = services.settings.officers_chat_id
-    return [] if group is None else [NewOutbox("card_edit", group, case_id=case_id)]
+    row = NewOutbox("case_update", group, {"redraw": True}, case_id=case_id) if group else None
+    return [] if row is None else [row]
 
 
 async def current_card(services: Services, case: Case) -> Screen:

@@ -304,8 +304,6 @@ class Dispatcher:
             return await self.officers.post_file(item)
         if item.kind == "group_reply":
             return await self.officers.post_reply(item)
-        if item.kind == "card_edit":
-            return await self.officers.edit_card(item)
         log.error("outbox %s has unknown kind %r; giving up", item.id, item.kind)
         await self.repos.outbox.give_up(item.id, "unknown kind", now=self.now())
         return HELD

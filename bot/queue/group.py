@@ -121,6 +121,8 @@ class OfficersGroup:
     async def to_case_thread(self, item: OutboxItem) -> int | None:
         """A citizen's follow-up, a reminder or a notice, in the case's topic or as a reply."""
         payload = dict(item.payload)
+        if payload.get("redraw"):  # bot/queue/cards.card_refresh: an edit, not a message
+            return await self.edit_card(item)
         target = item.target_chat_id  # the officers' group, or ALERTS_CHAT_ID for an alert
         kwargs = await self.placement(item.case_id) if target == self.group else {}
         if payload.get("copy_from"):

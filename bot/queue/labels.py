@@ -1,8 +1,8 @@
 """Words for codes: what officers read instead of the values the database keeps.
 
 Every code a card, a history, /kasus or /antrian shows goes through here, in the officers'
-language. A new event kind needs a line in EVENT_LABELS (tests/test_workbench.py checks the
-kinds the bot writes); an unknown code reads "other", never the code itself.
+language. A new event kind needs a line in EVENT_LABELS (tests/test_workbench.py renders every
+one); an unknown code reads "other", never the code itself.
 """
 
 from __future__ import annotations
