@@ -141,10 +141,12 @@ async def queue_page(
         )
     moment = now or dt.datetime.now(dt.UTC)
     group = services.settings.officers_chat_id or 0
-    name = labels.officer_name(t, await repos.officers.names([officer_id]), officer_id)
+    title = t(VIEW_TITLES[view])
+    if view == "mine":  # "Cases claimed by Budi": whose list it is, whoever turns its pages
+        name = labels.officer_name(t, await repos.officers.names([officer_id]), officer_id)
+        title = t(VIEW_TITLES[view], name=name)
     text = services.renderer.render(
-        "queue.html.j2", t, title=t(VIEW_TITLES[view], name=name) if view == "mine"
-        else t(VIEW_TITLES[view]), total=total, page=page, pages=pages, view=view,
+        "queue.html.j2", t, title=title, total=total, page=page, pages=pages, view=view,
         lines=[_queue_line(t, group, e, moment) for e in entries],
     )  # fmt: skip
     return Screen(fit_html(text), _queue_buttons(t, view, officer_id, page, pages, entries))
