@@ -391,3 +391,25 @@ async def test_officer_names_are_kept_as_they_act_and_follow_a_rename(repos: Rep
     await repos.officers.remember(BUDI.id, "Budi S.")
     assert await repos.officers.names([BUDI.id]) == {BUDI.id: "Budi S."}
     assert await repos.officers.names([]) == {}
+
+
+async def test_kasus_and_antrian_fit_telegrams_limit_with_the_longest_fields(
+    app: KawanApplication, officer: ChatDriver
+) -> None:
+    long = "kata " * 500
+    relative = Relative(name=long, relationship=long, last_contact=long, last_place=long)
+    case = await _new_case(app, 1, area=long, relative=relative)
+    for _ in range(20):
+        await app.services.repos.cases.add_event(
+            case.id, actor="officer", actor_id=OFFICER.id, kind="note", body=long
+        )
+    await officer.send(f"/kasus {case.ref}")
+    (reply,) = [r for r in officer.replies if r.method == "sendMessage"]
+    assert visible_length(reply.params["text"]) <= TEXT and case.ref in reply.text
+    assert reply.buttons  # the card's buttons survive the cut
+    for n in range(2, 12):
+        await _new_case(app, n, area=long)
+    await officer.send("/antrian")
+    (reply,) = [r for r in officer.replies if r.method == "sendMessage"]
+    assert visible_length(reply.params["text"]) <= TEXT
+    assert len(REF.findall(reply.text)) == 10 and "halaman 1 dari 2" in reply.text
