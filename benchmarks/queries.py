@@ -67,7 +67,7 @@ async def repository_latencies(
     rng = random.Random(3)
 
     async def antrian() -> object:
-        return await repos.cases.open_queue(limit=25), await repos.cases.count_open()
+        return await repos.officers.queue("all", 0, limit=10, offset=0)
 
     async def statistik() -> object:
         until = dt.datetime.now(dt.UTC)

@@ -64,7 +64,7 @@ def _footprint_rows(f: dict[str, Any]) -> list[Row]:
          "", ""),
     ]  # fmt: skip
     for name, label, target in (
-        ("antrian", "/antrian (open_queue + count_open)", 20.0),
+        ("antrian", "/antrian (a page of 10 with claimers and last activity)", 20.0),
         ("statistik", "/statistik (30 days)", None),
         ("kasus", "/kasus (get_by_ref + events + media)", 20.0),
     ):

@@ -293,7 +293,8 @@ async def test_officer_commands_queue_case_stats_export_block(
     await officer.send("/antrian")
     assert ref in officer.text
     await officer.send(f"/kasus {ref.lower()}")
-    assert ref in officer.text and "created" in officer.text
+    assert ref in officer.text and "WNI: mengirim permintaan bantuan" in officer.text
+    assert "created" not in officer.text  # the history speaks in words, not codes
     await officer.send(f"/catatan {ref} cek ke imigrasi")
     assert app.services.repos is not None
     case = await app.services.repos.cases.get_by_ref(ref)

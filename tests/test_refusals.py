@@ -181,7 +181,8 @@ async def test_a_reply_to_a_citizen_who_blocked_the_bot_waits_for_their_next_mes
     case = await app.services.repos.cases.current_for_user(CITIZEN.id)
     assert case is not None
     await officer.send(f"/kasus {case.ref}")
-    assert "citizen_unreachable" in officer.text
+    assert "WNI tidak bisa dihubungi (bot diblokir)" in officer.text
+    assert "citizen_unreachable" not in officer.text
     api.chat(CITIZEN.id).blocked_bot = False
     await citizen.send("halo, saya kembali")
     await _settle(app)

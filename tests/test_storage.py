@@ -22,6 +22,8 @@ TABLES = {
     # 006_continuity
     "checkins", "checkin_log", "case_recovery", "recovery_requests", "recovery_attempts",
     "subscribers", "advisories",
+    # 007_officer_names
+    "officer_names",
 }  # fmt: skip
 
 

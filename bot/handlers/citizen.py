@@ -17,6 +17,7 @@ from bot.handlers.follow_ups import after_close, answered_by_guides, on_no_follo
 from bot.handlers.intake_views import DRAFT_KEY, expire_draft
 from bot.handlers.screens import Screen, answer_query, nav_row, show
 from bot.intake.draft import CATEGORY_LABELS
+from bot.queue.cards import card_refresh
 from bot.queue.notices import OPEN_PREFIX
 from bot.queue.relay import deliver_to_citizen, relay_rows
 from bot.storage.models import Case
@@ -123,13 +124,18 @@ async def add_to_case(
         case.id, actor="citizen", actor_id=user.id, kind="citizen_message",
         detail=None if copy_from is None else "media", body=body or None, notify=rows,
     )  # fmt: skip
+    moved = None
     if danger is not None:
-        await repos.cases.mark_urgent(case.id, actor="system", actor_id=None)
+        moved = await repos.cases.mark_urgent(case.id, actor="system", actor_id=None)
         await show(update, context, emergency_screen(t, context), new=True)
     if case.status == "menunggu":
-        await repos.cases.set_status(
-            case.id, "diambil", actor="citizen", actor_id=user.id, kind="info_given"
-        )
+        moved = await repos.cases.set_status(
+            case.id, "diambil", actor="citizen", actor_id=user.id, kind="info_given",
+            notify=card_refresh(context.services, case.id),
+        )  # fmt: skip
+    elif moved is not None:  # now urgent: the card in the officers' group says so
+        for row in card_refresh(context.services, case.id):
+            await repos.outbox.enqueue(row)
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
     await show(

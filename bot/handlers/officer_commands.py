@@ -5,21 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
-from bot.handlers.screens import Screen, show
+from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.acks import ACK_NOTE
-from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, case_card
+from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, current_card
 from bot.queue.jobs import day_range
+from bot.queue.views import QUEUE_PATTERN, VIEW_WORDS, actor_ids, history_lines, queue_page
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
 from bot.storage.reports import rows_to_csv
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.fit import fit_html
-
-QUEUE_PAGE = 25
 
 
 async def _case_from_args(context: KawanContext) -> Case | None:
@@ -29,24 +28,29 @@ async def _case_from_args(context: KawanContext) -> Case | None:
 
 
 async def queue(update: Update, context: KawanContext) -> None:
-    """/antrian: open cases, urgent first, then oldest first."""
-    if not await is_authorised(update, context):
+    """/antrian [baru|saya|mendesak]: open cases, urgent first, then oldest first, ten a page."""
+    if not await is_authorised(update, context) or update.effective_user is None:
         return
-    repos = context.services.repos
-    t = context.services.officers_t
-    cases = await repos.cases.open_queue(limit=QUEUE_PAGE)
-    total = await repos.cases.count_open()
-    text = context.services.renderer.render(
-        "queue.html.j2", t, cases=cases, total=total,
-        statuses={k: t(v) for k, v in STATUS_LABELS.items()},
-        now=dt.datetime.now(dt.UTC),
-    )  # fmt: skip
-    rows = tuple(((f"{'🚨 ' if c.urgent else ''}{c.ref}", f"c:open:{c.id}"),) for c in cases[:10])
-    await show(update, context, Screen(text, rows))
+    word = context.args[0].lower() if context.args else "semua"
+    view = VIEW_WORDS.get(word, "all")
+    page = await queue_page(context.services, view, update.effective_user.id, 0)
+    await show(update, context, page)
+
+
+async def turn_queue_page(update: Update, context: KawanContext) -> None:
+    """q:<view>:<officer>:<page>: another page or filter, edited in place (no new message)."""
+    if not await is_authorised(update, context) or update.effective_user is None:
+        return
+    await answer_query(update)  # first: Telegram wants the spinner stopped quickly
+    assert context.matches, "the pattern captures view, officer and page"
+    view, owner, number = context.matches[0].groups()
+    officer = int(owner) or update.effective_user.id  # 0: whoever pressed
+    page = await queue_page(context.services, VIEW_WORDS[view], officer, int(number))
+    await show(update, context, page)
 
 
 async def case_details(update: Update, context: KawanContext) -> None:
-    """/kasus KWN-XXXXXX: the card, its history, and its buttons."""
+    """/kasus KWN-XXXXXX: the card, its history in words, and its buttons."""
     if not await is_authorised(update, context):
         return
     t = context.services.officers_t
@@ -55,10 +59,11 @@ async def case_details(update: Update, context: KawanContext) -> None:
         await show(update, context, Screen(t("Usage: /kasus KWN-XXXXXX (case not found).")))
         return
     repos = context.services.repos
-    events = await repos.cases.events(case.id)
-    media = await repos.cases.media(case.id)
-    card = case_card(context.services, case, media_count=len(media))
-    history = context.services.renderer.render("history.html.j2", t, events=events[-15:])
+    events = (await repos.cases.events(case.id))[-15:]
+    names = await repos.officers.names(actor_ids(events))
+    card = await current_card(context.services, case)
+    lines = history_lines(context.services, events, names)
+    history = context.services.renderer.render("history.html.j2", t, lines=lines)
     await show(update, context, Screen(fit_html(f"{card.text}\n\n{history}"), card.rows))
 
 
@@ -196,7 +201,7 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
     """Wire the officers' commands (groups only; authorisation inside each)."""
     groups = filters.ChatType.GROUPS
     for name, callback, description, aliases in (
-        ("antrian", queue, N_("Open cases, urgent first"), ("queue",)),
+        ("antrian", queue, N_("Open cases: /antrian [baru|saya|mendesak]"), ("queue",)),
         ("kasus", case_details, N_("A case: /kasus KWN-XXXXXX"), ("case",)),
         ("catatan", note, N_("Internal note on a case"), ("note",)),
         ("statistik", statistics, N_("Statistics of the last 30 days"), ("stats",)),
@@ -209,3 +214,4 @@ def register(app: Application, registry: CommandRegistry) -> None:  # type: igno
             app, name, callback, description, audience="officer", aliases=aliases,
             handler=CommandHandler([name, *aliases], callback, filters=groups),
         )  # fmt: skip
+    app.add_handler(CallbackQueryHandler(turn_queue_page, pattern=QUEUE_PATTERN))

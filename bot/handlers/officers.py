@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.acks import ACK_NOTE, ACK_QUEUED
-from bot.queue.cards import REFERRALS, case_card
+from bot.queue.cards import REFERRALS, card_refresh, current_card
 from bot.queue.notices import citizen_payload, notice_text, reply_header, sealed
 from bot.queue.relay import relay_rows
 from bot.storage.models import Case, NewOutbox
@@ -32,6 +32,8 @@ async def is_authorised(update: Update, context: KawanContext) -> bool:
     chat = update.effective_chat
     in_group = chat is not None and chat.id == context.services.settings.officers_chat_id
     if user is not None and in_group and auth is not None and await auth.is_officer(user.id):
+        # Cards and histories name the officer who acted (officers only; never the citizen).
+        await context.services.repos.officers.remember(user.id, user.first_name)
         return True
     log.warning("refused officer action from user %s", user.id if user else None)
     refusal = context.t("This action is not available to you.")
@@ -55,8 +57,7 @@ def _citizen_t(context: KawanContext, case: Case) -> Translator:
 
 async def refresh_card(update: Update, context: KawanContext, case: Case) -> None:
     """Redraw the case card the button was pressed on."""
-    media = await context.services.repos.cases.media(case.id)
-    await show(update, context, case_card(context.services, case, media_count=len(media)))
+    await show(update, context, await current_card(context.services, case))
 
 
 CaseStep = Callable[[Update, KawanContext, Case], Awaitable[None]]
@@ -91,6 +92,12 @@ def case_button(*, open_only: bool = True) -> Callable[[CaseStep], Callback]:
 async def _saved(update: Update, context: KawanContext, updated: Case | None) -> None:
     """After a change: say so, let the dispatcher tell the citizen, redraw the card."""
     await answer_query(update, context.services.officers_t("Saved."))
+    if updated is not None:
+        pressed = update.callback_query.message if update.callback_query else None
+        if pressed is None or pressed.message_id != updated.card_message_id:
+            # Pressed on /kasus or elsewhere: the card in the topic is redrawn too.
+            for row in card_refresh(context.services, updated.id):
+                await context.services.repos.outbox.enqueue(row)
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
     if updated is not None:

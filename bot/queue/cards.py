@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
+from collections.abc import Mapping
 
 from bot.context import Services
-from bot.storage.models import Case, Relative
+from bot.queue import labels
+from bot.storage.models import Case, NewOutbox, Relative
 from bot.ui import limits
 from bot.ui.commands import N_
 from bot.ui.fit import fit_html, split_html, trim
@@ -49,7 +52,7 @@ REFERRALS: dict[str, str] = {
 def topic_name(case: Case, t: Translator) -> str:
     """A forum topic name: reference and category, never the citizen's name."""
     prefix = "🚨 " if case.urgent else ""
-    name = f"{prefix}{case.ref} · {t(CATEGORY_NAMES.get(case.category, case.category))}"
+    name = f"{prefix}{case.ref} · {labels.label(t, CATEGORY_NAMES, case.category)}"
     return trim(name, limits.TOPIC_NAME)
 
 
@@ -88,10 +91,35 @@ def _typed_fields(case: Case) -> list[tuple[str, str | None]]:
     ]  # fmt: skip
 
 
+def card_refresh(services: Services, case_id: int) -> list[NewOutbox]:
+    """A row that redraws the case's posted card in place (an edit, never a new message)."""
+    group = services.settings.officers_chat_id
+    row = NewOutbox("case_update", group, {"redraw": True}, case_id=case_id) if group else None
+    return [] if row is None else [row]
+
+
+async def current_card(services: Services, case: Case) -> Screen:
+    """The case's card as it stands now: its files, the case it follows, its claimer's name."""
+    repos = services.repos
+    media = await repos.cases.media(case.id)
+    linked = await repos.cases.get_by_id(case.linked_case_id) if case.linked_case_id else None
+    names = await repos.officers.names([case.claimed_by])
+    return case_card(
+        services, case, media_count=len(media), linked_ref=linked.ref if linked else None,
+        names=names,
+    )  # fmt: skip
+
+
 def case_card(
-    services: Services, case: Case, *, media_count: int = 0, linked_ref: str | None = None
+    services: Services,
+    case: Case,
+    *,
+    media_count: int = 0,
+    linked_ref: str | None = None,
+    names: Mapping[int, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> Screen:
-    """The case message with Ambil / Minta info / Rujuk / Selesai buttons."""
+    """The case message with Ambil / Minta info / Rujuk / Selesai buttons; every code in words."""
     t = services.officers_t
     safe = None
     if case.safe_to_talk is not None:
@@ -99,12 +127,20 @@ def case_card(
     contact = t(CONTACT_LABELS.get(case.contact_policy or "any", "any"))
     if case.contact_policy == "safe_hours":
         contact += f" ({case.safe_hours_from:02d}:00–{case.safe_hours_to:02d}:00)"
+    claimer = None
+    if case.claimed_by is not None:
+        claimer = labels.officer_name(t, names or {}, case.claimed_by)
     full = case
     case = _trimmed(case)
+    moment = now or dt.datetime.now(dt.UTC)
     text = services.renderer.render(
         "case_card.html.j2", t, case=case, cut=case != full, safe=safe, contact=contact,
-        category=t(CATEGORY_NAMES.get(case.category, case.category)),
-        status=t(STATUS_LABELS.get(case.status, case.status)),
+        category=labels.label(t, CATEGORY_NAMES, case.category),
+        status=labels.label(t, STATUS_LABELS, case.status),
+        referred=labels.agency(t, services.content, REFERRALS, case.referred_to),
+        relationship=labels.relationship(t, case.relative.relationship if case.relative else None),
+        language=labels.label(t, labels.LANGUAGES, case.locale),
+        age=labels.age(t, (case.closed_at or moment) - case.created_at), claimer=claimer,
         media_count=media_count, linked_ref=linked_ref,
     )  # fmt: skip
     return Screen(fit_html(text), case_buttons(t, case))

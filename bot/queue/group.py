@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
 from telegram.error import BadRequest
 
 from bot.context import Services
-from bot.queue.cards import case_card, description_parts, topic_name
+from bot.queue.cards import current_card, description_parts, topic_name
 from bot.storage.models import Case, NewOutbox, OutboxItem
 from bot.storage.repos import Repositories
 from bot.ui.screen import Screen
+
+log = logging.getLogger(__name__)
 
 
 class OfficersGroup:
@@ -39,25 +42,18 @@ class OfficersGroup:
             self._forum = bool(chat.is_forum)
         return self._forum
 
-    async def _card(self, case: Case) -> tuple[Screen, int]:
-        media = await self.repos.cases.media(case.id)
-        linked = (
-            await self.repos.cases.get_by_id(case.linked_case_id) if case.linked_case_id else None
-        )
-        card = case_card(
-            self.services, case, media_count=len(media), linked_ref=linked.ref if linked else None
-        )
-        return card, len(media)
+    async def _card(self, case: Case) -> Screen:
+        return await current_card(self.services, case)
 
     async def card_text(self, case: Case) -> str:
         """The full card's text (for details following a minimal card)."""
-        return (await self._card(case))[0].text
+        return (await self._card(case)).text
 
     async def post_case(self, item: OutboxItem) -> int | None:
         case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
         if case is None:
             return None
-        card, _ = await self._card(case)
+        card = await self._card(case)
         return await self.post_minimal(case, card, details=True)
 
     async def post_minimal(self, case: Case, card: Screen, *, details: bool = False) -> int:
@@ -125,6 +121,8 @@ class OfficersGroup:
     async def to_case_thread(self, item: OutboxItem) -> int | None:
         """A citizen's follow-up, a reminder or a notice, in the case's topic or as a reply."""
         payload = dict(item.payload)
+        if payload.get("redraw"):  # bot/queue/cards.card_refresh: an edit, not a message
+            return await self.edit_card(item)
         target = item.target_chat_id  # the officers' group, or ALERTS_CHAT_ID for an alert
         kwargs = await self.placement(item.case_id) if target == self.group else {}
         if payload.get("copy_from"):
@@ -143,6 +141,24 @@ class OfficersGroup:
         if item.case_id is not None and target == self.group:
             await self.repos.messages.link(self.group, sent_id, item.case_id, "officers")
         return sent_id
+
+    async def edit_card(self, item: OutboxItem) -> int | None:
+        """Redraw a posted card as the case stands now (the case moved elsewhere than on it)."""
+        case = await self.repos.cases.get_by_id(item.case_id) if item.case_id else None
+        if case is None or case.card_message_id is None:
+            return None  # listed in a digest, never posted: /antrian and /kasus show it
+        card = await self._card(case)
+        try:
+            await self.bot.edit_message_text(
+                card.text, self.group, case.card_message_id, reply_markup=card.markup
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return case.card_message_id  # already as it stands (two moves, one redraw)
+            # Deleted by an officer, or no longer editable: /kasus still shows the case.
+            log.info("card of case %s not redrawn (%s)", case.id, exc.message)
+            return None
+        return case.card_message_id
 
     async def post_reply(self, item: OutboxItem) -> int | None:
         """An answer to an officer that waited for the group's budget (see screens.show)."""

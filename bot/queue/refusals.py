@@ -17,6 +17,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import Services
+from bot.queue import labels
 from bot.queue.acks import ACK_FAILED, Acks
 from bot.queue.cards import CATEGORY_NAMES, case_buttons
 from bot.queue.group import OfficersGroup
@@ -149,7 +150,7 @@ class Refusals:
             return None
         t = self.services.officers_t
         urgent = f"🚨 <b>{t('URGENT')}</b> · " if case.urgent else ""
-        category = t(CATEGORY_NAMES.get(case.category, case.category))
+        category = labels.label(t, CATEGORY_NAMES, case.category)
         text = f"{urgent}<b>{case.ref}</b> · {category}\n\n" + t(
             "Details could not be shown here; they follow in the next messages."
         )

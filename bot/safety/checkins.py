@@ -13,6 +13,7 @@ import html
 import logging
 
 from bot.context import Services
+from bot.queue.cards import card_refresh
 from bot.queue.relay import next_safe_moment
 from bot.storage.checkins import ALERTED, PROMPTED, REMINDED, WAITING, Checkin
 from bot.storage.models import NewCase, NewOutbox
@@ -116,7 +117,7 @@ async def raise_alert(services: Services, checkin: Checkin, *, duress: bool) -> 
             await repos.cases.mark_urgent(open_case.id, actor="system", actor_id=None)
             await repos.cases.add_event(
                 open_case.id, actor="system", actor_id=None, kind="checkin_alert",
-                detail=detail, notify=[row],
+                detail=detail, notify=[row, *card_refresh(services, open_case.id)],
             )  # fmt: skip
     else:
         user = await repos.users.get(checkin.user_id)

@@ -10,6 +10,7 @@ from bot.storage.cases import CaseRepository
 from bot.storage.checkins import CheckinRepository
 from bot.storage.db import Database
 from bot.storage.messages import DELETABLE_FOR, MessageRepository
+from bot.storage.officers import OfficerRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.privacy import PrivacyRepository
 from bot.storage.recovery import RecoveryRepository
@@ -26,6 +27,7 @@ class Repositories:
     db: Database
     users: UserRepository
     cases: CaseRepository
+    officers: OfficerRepository
     outbox: OutboxRepository
     messages: MessageRepository
     reports: ReportRepository
@@ -41,6 +43,7 @@ class Repositories:
             db=db,
             users=UserRepository(db),
             cases=CaseRepository(db),
+            officers=OfficerRepository(db),
             outbox=OutboxRepository(db),
             messages=MessageRepository(db),
             reports=ReportRepository(db),
