@@ -6,6 +6,7 @@ import dataclasses
 import html
 
 from bot.context import Services
+from bot.queue.agencies import agency_label
 from bot.storage.models import Case, Relative
 from bot.ui import limits
 from bot.ui.commands import N_
@@ -99,7 +100,8 @@ def case_card(
     contact = t(CONTACT_LABELS.get(case.contact_policy or "any", "any"))
     if case.contact_policy == "safe_hours":
         contact += f" ({case.safe_hours_from:02d}:00–{case.safe_hours_to:02d}:00)"
-    full = case
+    label = agency_label(services.content, case.referred_to, t.locale)
+    full = case = dataclasses.replace(case, referred_to=label)
     case = _trimmed(case)
     text = services.renderer.render(
         "case_card.html.j2", t, case=case, cut=case != full, safe=safe, contact=contact,

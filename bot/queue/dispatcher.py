@@ -87,6 +87,11 @@ class Dispatcher:
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def round_lock(self) -> asyncio.Lock:
+        """Held while rows are delivered: a queued row changed under it is never half-sent."""
+        return self._round
+
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="kawan-dispatcher")
