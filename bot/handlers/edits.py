@@ -84,7 +84,8 @@ async def on_citizen_edit(update: Update, context: KawanContext) -> None:
     source = [message.chat_id, message.message_id]
     copy_from = None if message.text else source
     plain = f"💬 <b>WNI</b> · <code>{case.ref}</code>"
-    edited = f"{t('✏️ edited')} · {plain}"
+    mark = t("✏️ edited")
+    edited = f"{mark} · {plain}"
     replacement = relay_rows(
         "case_update", officers, case.id, plain, text, copy_from=copy_from, source=source
     )

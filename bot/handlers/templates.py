@@ -156,7 +156,8 @@ async def info_template(update: Update, context: KawanContext, case: Case) -> No
     assert context.matches, "the pattern names the template"
     template = await templates(context).get(context.matches[0].group(2))
     if template is None or case.chat_id is None:
-        await answer_query(update, context.services.officers_t("This saved reply is gone."))
+        t = context.services.officers_t
+        await answer_query(update, t("This saved reply is gone."))
         return
     text = template.filled(case.ref)
     officer, repos = _officer_id(update), context.services.repos
