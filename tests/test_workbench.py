@@ -249,3 +249,17 @@ async def test_an_officers_correction_follows_the_reply_or_changes_it_while_queu
     assert correction["reply_parameters"]["message_id"] == delivered_id
     assert gives_away(correction["text"]) == []
     assert ("reply_edited", None, "Bawa fotokopi paspor.") in await _events(app, ref)
+
+
+async def test_an_edit_that_reads_as_danger_makes_the_case_urgent(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver
+) -> None:
+    await _opened(app, api, citizen)
+    await citizen.send("Saya baik-baik saja.")
+    await settle(app)
+    await citizen.edit(_last_from(api, citizen.chat_id, citizen.person), "tolong saya disekap")
+    assert "117" in citizen.text  # the emergency numbers, as for a new message
+    await settle(app)
+    assert api.sent("sendMessage", chat_id=OFFICERS_CHAT)[-1]["text"].startswith("🚨 ✏️ diubah")
+    (case,) = await app.services.repos.cases.list_for_user(citizen.person.id)
+    assert case.urgent

@@ -16,6 +16,7 @@ from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, fi
 
 from bot.context import KawanContext
 from bot.handlers.citizen import RELAY_GROUP
+from bot.handlers.emergency import emergency_screen
 from bot.handlers.officers import _citizen_t, case_of_message, is_authorised, kbri_reply_rows
 from bot.handlers.screens import Screen, show
 from bot.queue.cases import open_case_of
@@ -84,8 +85,9 @@ async def on_citizen_edit(update: Update, context: KawanContext) -> None:
     source = [message.chat_id, message.message_id]
     copy_from = None if message.text else source
     plain = f"💬 <b>WNI</b> · <code>{case.ref}</code>"
+    danger = context.services.danger.check(text) if context.services.danger and text else None
     mark = t("✏️ edited")
-    edited = f"{mark} · {plain}"
+    edited = f"{'🚨 ' if danger else ''}{mark} · {plain}"
     replacement = relay_rows(
         "case_update", officers, case.id, plain, text, copy_from=copy_from, source=source
     )
@@ -99,6 +101,9 @@ async def on_citizen_edit(update: Update, context: KawanContext) -> None:
     if not await mirror(context, case, "source", message, replacement, correction, event):
         return
     ct = context.t
+    if danger is not None:  # as for a new message: urgent, and the emergency numbers now
+        await context.services.repos.cases.mark_urgent(case.id, actor="system", actor_id=None)
+        await show(update, context, emergency_screen(ct, context), new=True)
     await show(update, context, Screen(ct("✓ Your change was added to your request %(ref)s.",
                                           ref=case.ref)), new=True)  # fmt: skip
     raise ApplicationHandlerStop
@@ -113,7 +118,9 @@ async def on_officer_edit(update: Update, context: KawanContext) -> None:
     if raw.startswith(("!", "/")):
         return  # notes and commands are not relayed
     case = await case_of_message(context, message)
-    if case is None or case.chat_id is None or not await is_authorised(update, context):
+    if case is None or not case.is_open or case.chat_id is None:
+        return  # a closed case's citizen gets nothing more (as for a new message)
+    if not await is_authorised(update, context):
         return
     ack = [message.chat_id, message.message_id]
     copy_from = None if message.text else ack
