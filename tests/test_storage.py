@@ -22,6 +22,8 @@ TABLES = {
     # 006_continuity
     "checkins", "checkin_log", "case_recovery", "recovery_requests", "recovery_attempts",
     "subscribers", "advisories",
+    # 008_workbench
+    "reply_templates",
 }  # fmt: skip
 
 
