@@ -24,6 +24,7 @@ from bot.handlers import (
     advisories,
     checkins,
     citizen,
+    edits,
     emergency,
     fallback,
     guides,
@@ -36,6 +37,8 @@ from bot.handlers import (
     privacy,
     questions,
     recovery,
+    referrals,
+    templates,
 )
 from bot.logfilter import quiet_content_loggers
 from bot.offers.check import OfferChecker
@@ -238,7 +241,10 @@ def _register_features(app: KawanApplication, registry: CommandRegistry) -> None
     checkins.register(app, registry)
     recovery.register(app, registry)
     advisories.register(app, registry)
+    templates.register(app, registry)  # their case buttons go before officers' catch-all
+    referrals.register(app, registry)
     officers.register(app, registry)
+    edits.register(app, registry)
     officer_commands.register(app, registry)
     questions.register(app, registry)
     fallback.register(app, registry)

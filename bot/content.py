@@ -80,6 +80,14 @@ class Guide:
 
 
 @dataclass(frozen=True)
+class Referral:
+    """An agency officers can refer a case to (`referral:` on a contact in contacts.yaml)."""
+
+    agency: Mapping[str, str]  # its name as the citizen reads it
+    next: Mapping[str, str] | None  # what happens next, told to the citizen (optional)
+
+
+@dataclass(frozen=True)
 class Contact:
     id: str
     group: str
@@ -91,6 +99,7 @@ class Contact:
     source: Source
     confidence: str
     verify: bool
+    referral: Referral | None = None
 
 
 @dataclass(frozen=True)
@@ -233,9 +242,22 @@ def _parse_contacts(path: Path) -> tuple[tuple[Contact, ...], Embassy]:
                 source=_source(raw.get("source"), where),
                 confidence=confidence,
                 verify=bool(raw.get("verify", False)),
+                referral=_referral(raw.get("referral"), where),
             )
         )
     return tuple(contacts), embassy
+
+
+def _referral(raw: Any, where: Path) -> Referral | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise ContentError(f"{where}: `referral` is a mapping with `agency` (and `next`)")
+    nxt = raw.get("next")
+    return Referral(
+        agency=_localised(raw.get("agency"), "referral.agency", where),
+        next=None if nxt is None else _localised(nxt, "referral.next", where),
+    )
 
 
 def load_content(root: Path) -> Content:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class OutboxWorker(Protocol):
     def holds_for(self, chat_id: int) -> bool: ...
     @property
     def acks(self) -> Reactions: ...
+    @property
+    def round_lock(self) -> asyncio.Lock: ...
 
 
 class Reactions(Protocol):

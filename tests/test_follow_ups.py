@@ -102,6 +102,7 @@ async def test_when_the_officers_wait_for_an_answer_even_a_question_goes_to_them
 ) -> None:
     await open_case(app, citizen)
     await officer.press("c:info:")
+    await officer.press("c:infogen:")  # the general question (saved ones are offered too)
     await settle(app)
     await citizen.send("brp denda overstay 20 hari")
     assert "Ditambahkan" in citizen.text

@@ -185,6 +185,7 @@ async def test_a_form_left_for_another_screen_lets_questions_through(
 async def test_a_form_still_on_screen_takes_the_typed_answer(citizen: ChatDriver) -> None:
     await citizen.send("/bantuan")
     await citizen.press("i:category:visa")
+    await citizen.send("/")  # a lone slash is no command: nothing breaks
     await citizen.send("/status")  # a look elsewhere ...
     await citizen.press("i:safe:yes")  # ... then back to the form's own buttons
     assert "Pertanyaan 3" in citizen.text

@@ -64,9 +64,11 @@ async def every_unasked_kind(
     await settle(app)
     thread = api.sent("sendMessage", chat_id=OFFICERS_CHAT)[0]["message_thread_id"]
     received: list[str] = []
-    for step in ("c:claim:", "c:info:"):
-        await officer.press(step)
-        received += await unasked(app, api, citizen)
+    await officer.press("c:claim:")
+    received += await unasked(app, api, citizen)
+    await officer.press("c:info:")  # the saved questions, a general one, or one's own
+    await officer.press("c:infogen:")
+    received += await unasked(app, api, citizen)
     await officer.send(words[0], thread_id=thread)
     received += await unasked(app, api, citizen)
     await officer.send(kind="photo", caption=words[1], thread_id=thread)

@@ -41,7 +41,7 @@ async def test_refer_shows_the_partners_then_records_the_referral(
     case = await _case(app, citizen)
     replies = await officer.callback(f"c:ref:{case.id}")
     assert "Rujuk " + case.ref + " ke:" in officer.text
-    assert ("Polisi", f"c:refto:{case.id}:police") in officer.buttons
+    assert ("Polisi Kamboja", f"c:refto:{case.id}:police") in officer.buttons
     replies = await officer.callback(f"c:refto:{case.id}:police")
     assert "Tersimpan." in _toast(replies)
     after = await app.services.repos.cases.get_by_id(case.id)

@@ -24,6 +24,8 @@ TABLES = {
     "subscribers", "advisories",
     # 007_officer_names
     "officer_names",
+    # 008_workbench
+    "reply_templates",
 }  # fmt: skip
 
 

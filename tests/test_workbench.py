@@ -195,9 +195,12 @@ async def test_cards_histories_kasus_and_antrian_show_no_code_for_any_status_cat
     history = "\n".join(kasus)
     for kind, label in labels.EVENT_LABELS.items():
         assert t(label) in history, kind
-    for table in (STATUS_LABELS, labels.DETAILS, REFERRALS):
+    for table in (STATUS_LABELS, labels.DETAILS):
         for code, label in table.items():
             assert t(label) in history, code
+    for code in REFERRALS:  # an agency of contacts.yaml reads as its referral name
+        shown_as = labels.agency(t, app.services.content, REFERRALS, code)
+        assert shown_as and shown_as in history, code
     for label in labels.RELATIONSHIPS.values():
         assert t(label) in history
     assert "Paman" in history and "Yayasan Harapan" in history and "KP2MI" in history
@@ -368,6 +371,7 @@ async def test_the_posted_card_is_redrawn_in_place_when_the_case_moves_elsewhere
     await officer.send(f"/kasus {case.ref}")  # pressed here, not on the card in the topic
     await officer.press(f"c:claim:{case.id}")
     await officer.press(f"c:info:{case.id}")
+    await officer.press(f"c:infogen:{case.id}")  # the general question, of the saved ones
     await _settle(app)
     assert "Diambil oleh: Officer" in card() and "Status: menunggu WNI" in card()
     await citizen.send("Nomor paspor saya A1234567")  # the answer to the request for info

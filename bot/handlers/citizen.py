@@ -96,7 +96,9 @@ async def on_follow_up(update: Update, context: KawanContext) -> None:
     if message.text and answered_by_guides(context, case, message.text):
         return  # the guides answer; "Ask KBRI" below the answer adds it to the case (h:ask)
     copy_from = None if message.text else [message.chat_id, message.message_id]
-    await add_to_case(update, context, case, message.text or message.caption or "", copy_from)
+    source = [message.chat_id, message.message_id]  # an edit of it is mirrored (handlers/edits)
+    body = message.text or message.caption or ""
+    await add_to_case(update, context, case, body, copy_from, source=source)
     raise ApplicationHandlerStop
 
 
@@ -106,6 +108,8 @@ async def add_to_case(
     case: Case,
     body: str,
     copy_from: list[int] | None = None,
+    *,
+    source: list[int] | None = None,
 ) -> None:
     """The citizen's words (or media) added to their open case and sent to the officers."""
     repos, user, officers = (
@@ -119,7 +123,9 @@ async def add_to_case(
     header = f"💬 <b>WNI</b> · <code>{case.ref}</code>"
     if danger is not None:
         header = f"🚨 {header}"
-    rows = relay_rows("case_update", officers, case.id, header, body, copy_from=copy_from)
+    rows = relay_rows(
+        "case_update", officers, case.id, header, body, copy_from=copy_from, source=source
+    )
     await repos.cases.add_event(
         case.id, actor="citizen", actor_id=user.id, kind="citizen_message",
         detail=None if copy_from is None else "media", body=body or None, notify=rows,

@@ -44,7 +44,8 @@ async def note_moving_on(update: Update, context: KawanContext) -> None:
     if query is not None:
         mine = bool(_OWN_BUTTON.match(query.data or ""))
     elif message is not None and (message.text or "").startswith("/"):
-        mine = (message.text or "")[1:].split(maxsplit=1)[0].split("@")[0].lower() in _OWN_COMMANDS
+        words = (message.text or "")[1:].split(maxsplit=1)  # "/" alone has no command word
+        mine = bool(words) and words[0].split("@")[0].lower() in _OWN_COMMANDS
     else:
         return
     if mine:

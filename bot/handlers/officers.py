@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import Message, Update
@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.acks import ACK_NOTE, ACK_QUEUED
-from bot.queue.cards import REFERRALS, card_refresh, current_card
+from bot.queue.cards import card_refresh, current_card
 from bot.queue.notices import citizen_payload, notice_text, reply_header, sealed
 from bot.queue.relay import relay_rows
 from bot.storage.models import Case, NewOutbox
@@ -132,40 +132,6 @@ async def claim(update: Update, context: KawanContext, case: Case) -> None:
 
 
 @case_button()
-async def ask_for_info(update: Update, context: KawanContext, case: Case) -> None:
-    """c:info: ask the citizen for more; the case waits for them."""
-    ct = _citizen_t(context, case)
-    question = notice_text(ct, "info", case.ref)
-    updated = await context.services.repos.cases.request_info(
-        case.id, _officer_id(update), question, notify=[citizen_notice(case, question, ct)]
-    )
-    await _saved(update, context, updated)
-
-
-@case_button()
-async def choose_referral(update: Update, context: KawanContext, case: Case) -> None:
-    """c:ref: the partners a case can be referred to."""
-    t = context.services.officers_t
-    await answer_query(update)
-    rows = tuple(((t(label), f"c:refto:{case.id}:{key}"),) for key, label in REFERRALS.items())
-    back = ((t("⬅️ Back"), f"c:card:{case.id}"),)
-    await show(update, context, Screen(t("Refer %(ref)s to:", ref=case.ref), (*rows, back)))
-
-
-@case_button()
-async def refer(update: Update, context: KawanContext, case: Case) -> None:
-    """c:refto:<partner>: refer the case; KBRI keeps following it."""
-    assert context.matches, "the pattern names the partner"
-    target = context.matches[0].group(2)
-    ct = _citizen_t(context, case)
-    text = notice_text(ct, "refer", case.ref)
-    updated = await context.services.repos.cases.refer(
-        case.id, _officer_id(update), target, notify=[citizen_notice(case, text, ct)]
-    )
-    await _saved(update, context, updated)
-
-
-@case_button()
 async def confirm_close(update: Update, context: KawanContext, case: Case) -> None:
     """c:close: ask before closing (the citizen is told)."""
     t = context.services.officers_t
@@ -201,9 +167,6 @@ _ID = r"(\d{1,12})"
 CASE_BUTTONS: tuple[tuple[str, Callback], ...] = (
     (rf"^c:(?:card|open):{_ID}$", show_card),
     (rf"^c:claim:{_ID}$", claim),
-    (rf"^c:info:{_ID}$", ask_for_info),
-    (rf"^c:ref:{_ID}$", choose_referral),
-    (rf"^c:refto:{_ID}:({'|'.join(REFERRALS)})$", refer),
     (rf"^c:close:{_ID}$", confirm_close),
     (rf"^c:closeok:{_ID}$", close),
     (r"^c:", unknown_case_button),  # last: whatever the patterns above did not take
@@ -252,19 +215,30 @@ async def on_officer_message(update: Update, context: KawanContext) -> None:
     if not case.is_open or case.chat_id is None:
         await message.reply_text(t("This case is closed; the citizen will not receive this."))
         return
-    ct = _citizen_t(context, case)
     ack = (message.chat_id, message.message_id)
-    copy_from = None if message.text else ack
-    header = reply_header(ct, case.ref)  # neutral: a lock screen shows this line
-    rows = sealed(ct, case, relay_rows(
-        "to_citizen", case.chat_id, case.id, header, text, copy_from=copy_from, ack=ack
-    ))  # fmt: skip
+    rows = kbri_reply_rows(context, case, text, ack=ack, copy_from=None if message.text else ack)
     dispatcher = context.services.dispatcher
     if dispatcher is not None:  # a reaction, changed as delivery goes on; nobody waits for it
         dispatcher.acks.set(ack, ACK_QUEUED)
     await repos.cases.record_reply(case.id, officer_id, text, notify=rows)
     if dispatcher is not None:
         dispatcher.wake()
+
+
+def kbri_reply_rows(
+    context: KawanContext, case: Case, text: str, *,
+    ack: Sequence[int] | None = None, copy_from: Sequence[int] | None = None,
+    header: str | None = None, reply_to: int | None = None,
+) -> list[NewOutbox]:  # fmt: skip
+    """An officer's words to the citizen as "KBRI": under a neutral first line (a lock screen
+    shows it), sealed for a discreet citizen; delivered by the dispatcher (safe hours)."""
+    assert case.chat_id is not None
+    ct = _citizen_t(context, case)
+    header = header or reply_header(ct, case.ref)
+    return sealed(ct, case, relay_rows(
+        "to_citizen", case.chat_id, case.id, header, text, copy_from=copy_from, ack=ack,
+        reply_to=reply_to,
+    ))  # fmt: skip
 
 
 def register(app: Application, registry: CommandRegistry) -> None:  # type: ignore[type-arg]

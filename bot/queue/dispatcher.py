@@ -68,7 +68,7 @@ class Dispatcher:
         self.advisory_pacer = GroupPacer(ADVISORIES_PER_SECOND, window=ADVISORY_WINDOW_SECONDS)
         self.idle_seconds = idle_seconds
         self._wake = asyncio.Event()
-        self._round = asyncio.Lock()
+        self.round_lock = asyncio.Lock()  # held while rows are delivered
         self._task: asyncio.Task[None] | None = None
         self.officers = OfficersGroup(services, bot)
         self.acks = Acks(bot)  # reactions on officers' replies, never waited for
@@ -93,7 +93,7 @@ class Dispatcher:
 
     async def stop(self) -> None:
         if self._task is not None:
-            async with self._round:  # never cancel between a send and its "delivered" mark
+            async with self.round_lock:  # never cancel between a send and its "delivered" mark
                 self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -125,7 +125,7 @@ class Dispatcher:
 
     async def run_once(self) -> bool:
         """Deliver what is due now; True if anything was delivered (more may be waiting)."""
-        async with self._round:  # the loop and a caller (tests, benchmarks) never overlap
+        async with self.round_lock:  # the loop and a caller (tests, benchmarks) never overlap
             with budget_owner():
                 return await self._round_unlocked()
 
@@ -185,7 +185,7 @@ class Dispatcher:
 
     async def deliver_held(self, chat_id: int) -> int:
         """The citizen wrote: show the replies held for them ("never message me first")."""
-        async with self._round:
+        async with self.round_lock:
             await self.refusals.back(chat_id)
             released = await self.repos.outbox.release_held(chat_id, now=self.now())
             for item in released:

@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 
 from bot.context import Services
 from bot.queue.cards import current_card, description_parts, topic_name
+from bot.queue.relay import reply_parameters
 from bot.storage.models import Case, NewOutbox, OutboxItem
 from bot.storage.repos import Repositories
 from bot.ui.screen import Screen
@@ -125,6 +126,9 @@ class OfficersGroup:
             return await self.edit_card(item)
         target = item.target_chat_id  # the officers' group, or ALERTS_CHAT_ID for an alert
         kwargs = await self.placement(item.case_id) if target == self.group else {}
+        if (answered := reply_parameters(payload)) is not None:  # an edit, under the original
+            kwargs.pop("reply_to_message_id", None)
+            kwargs["reply_parameters"] = answered
         if payload.get("copy_from"):
             chat_id, message_id = payload["copy_from"]
             copied: MessageId = await self.bot.copy_message(

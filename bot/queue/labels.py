@@ -49,6 +49,9 @@ EVENT_LABELS: dict[str, str] = {
     "citizen_unreachable": N_("the citizen cannot be reached (they blocked the bot)"),
     "undelivered": N_("a message could not be delivered"),
     "erased": N_("erased the personal data"),
+    "template_used": N_("sent a saved reply"),
+    "citizen_edited": N_("edited a message"),
+    "reply_edited": N_("corrected a reply"),
 }
 DETAILS: dict[str, str] = {
     "photo": N_("photo"),
@@ -75,11 +78,12 @@ def agency(
     """To whom a case was referred: a partner's label, a contact's name, or the typed name."""
     if not value:
         return None
-    if value in partners:
-        return t(partners[value])
-    for contact in content.contacts:
+    for contact in content.contacts:  # an agency of contacts.yaml (referral name first)
         if contact.id == value:
-            return contact.name.get(t.locale) or next(iter(contact.name.values()))
+            names = contact.referral.agency if contact.referral is not None else contact.name
+            return names.get(t.locale) or next(iter(names.values()))
+    if value in partners:  # cases referred before agencies came from the content
+        return t(partners[value])
     return value if not _CODE.match(value) else t("another agency")
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.storage.models import NewOutbox, OutboxItem
 from bot.storage.repos import Repositories
@@ -20,12 +20,15 @@ _PART_MARK = 12  # room for " (12/34)" after the header
 def relay_rows(
     kind: str, target: int, case_id: int, header: str, body: str,
     *, copy_from: Sequence[int] | None = None, ack: Sequence[int] | None = None,
+    source: Sequence[int] | None = None, reply_to: int | None = None,
 ) -> list[NewOutbox]:  # fmt: skip
     """What a person wrote, under `header`, as outbox rows of one message each, in order.
 
     A long text becomes as many messages as needed ("(2/3)" after the header); with a file
     (`copy_from`) the first part is its caption. `ack`: the officer's message whose reaction
-    tells them what happened to it (only the last part says "delivered").
+    tells them what happened to it (only the last part says "delivered"). `source`: the
+    citizen's message relayed (so an edit of it finds its copies); `reply_to`: the message
+    the first part answers (an edit's correction).
     """
     room = limits.TEXT - visible_length(header) - _PART_MARK
     first = limits.CAPTION - visible_length(header) - _PART_MARK if copy_from else room
@@ -38,6 +41,10 @@ def relay_rows(
             payload["copy_from"] = list(copy_from)
         if ack:
             payload.update(ack=list(ack), ack_last=number == len(parts))
+        if source:
+            payload["source"] = list(source)
+        if reply_to is not None and number == 1:
+            payload["reply_to"] = reply_to
         rows.append(NewOutbox(kind=kind, target_chat_id=target, case_id=case_id, payload=payload))
     return rows
 
@@ -71,8 +78,9 @@ async def deliver_to_citizen(
         markup = payload.get("markup")
         keyboard = InlineKeyboardMarkup.de_json(markup, bot) if isinstance(markup, dict) else None
         sent = await bot.send_message(
-            item.target_chat_id, payload.get("text") or "…", reply_markup=keyboard
-        )
+            item.target_chat_id, payload.get("text") or "…", reply_markup=keyboard,
+            reply_parameters=reply_parameters(payload),
+        )  # fmt: skip
         message_id_out = sent.message_id
     await repos.messages.record(item.target_chat_id, message_id_out, "out")
     return message_id_out
@@ -91,6 +99,14 @@ async def deliver_personal(
             await repos.outbox.reschedule(item.id, due, "outside safe hours")
             return None
     return await deliver_to_citizen(bot, repos, item)
+
+
+def reply_parameters(payload: Mapping[str, object]) -> ReplyParameters | None:
+    """The message a row answers (an edit's correction), if it still exists."""
+    reply_to = payload.get("reply_to")
+    if not isinstance(reply_to, int):
+        return None
+    return ReplyParameters(reply_to, allow_sending_without_reply=True)
 
 
 def next_safe_moment(now: dt.datetime, start: int | None, end: int | None) -> dt.datetime | None:

@@ -90,6 +90,12 @@ class ChatDriver:
         update = self.factory.message(self.person, text, chat_id=self.chat_id, **kwargs)
         return await self._process(update)
 
+    async def edit(self, message_id: int, text: str) -> list[Reply]:
+        """Edit one of this person's earlier messages (Telegram sends an edited_message)."""
+        chat_id = None if self.chat_id == self.person.id else self.chat_id
+        update = self.factory.edited(self.person, message_id, text, chat_id=chat_id)
+        return await self._process(update)
+
     async def press(self, label_or_data: str) -> list[Reply]:
         """Press the latest button whose label contains the text, or whose data equals it
         (or starts with it, when the text ends with ":")."""

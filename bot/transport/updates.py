@@ -97,12 +97,18 @@ class UpdateFactory:
         }
         return Update.de_json(data, self.bot)
 
-    def edited(self, person: Person, message_id: int, text: str) -> Update:
-        """An edit of an earlier message of `person` in their private chat."""
-        message = dict(self.api.chat(person.id).messages.get(message_id) or {})
+    def edited(
+        self, person: Person, message_id: int, text: str, *, chat_id: int | None = None
+    ) -> Update:
+        """An edit of an earlier message of `person` (in their private chat unless `chat_id`);
+        a caption is edited when the message has one."""
+        log = self.api.chat(person.id if chat_id is None else chat_id)
+        message = dict(log.messages.get(message_id) or {})
         if not message:
-            message = self.message_json(person, text)
-        message.update(text=text, edit_date=int(self.api.now()))
+            message = self.message_json(person, text, chat_id=chat_id)
+        message.update({"caption" if "caption" in message else "text": text})
+        message["edit_date"] = int(self.api.now())
+        log.messages[message["message_id"]] = message
         data = {"update_id": self.api.next_update_id(), "edited_message": message}
         return Update.de_json(data, self.bot)
 
