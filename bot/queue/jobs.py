@@ -14,6 +14,7 @@ from telegram.ext import JobQueue
 from bot.config import Settings
 from bot.context import KawanContext, Services
 from bot.intake.expiry import expire_draft
+from bot.queue.statistics import MONDAY, WEEKLY_AT, weekly_report
 from bot.queue.wipe import delete_messages
 from bot.safety.advisories import report_progress
 from bot.safety.checkins import run_due as run_checkins
@@ -39,6 +40,8 @@ def schedule(job_queue: JobQueue[Any], settings: Settings) -> None:
     job_queue.run_repeating(checkins_due, interval=15, first=5, name="checkins")
     job_queue.run_repeating(advisory_progress, interval=5, first=5, name="advisories")
     job_queue.run_daily(daily_retention, time=dt.time(hour=3, tzinfo=dt.UTC), name="retention")
+    if settings.weekly_report and settings.officers_chat_id is not None:
+        job_queue.run_daily(weekly_report, time=WEEKLY_AT, days=(MONDAY,), name="weekly-report")
 
 
 async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None) -> int:
