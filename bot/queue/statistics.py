@@ -122,7 +122,8 @@ def _labelled(
     """(label, count) in the order of `names`, largest first; unknown codes count as "other"."""
     merged: dict[str, int] = {}
     for key, count in counts.items():
-        name = t(names.get(key) or names.get("other") or "–")
+        known = names.get(key) or names.get("other")
+        name = t(known) if known else key
         merged[name] = merged.get(name, 0) + int(count)
     return sorted(merged.items(), key=lambda pair: -pair[1])
 
