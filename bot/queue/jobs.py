@@ -81,9 +81,11 @@ async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None
         item = NewOutbox(
             kind="reminder", target_chat_id=group, case_id=case.id, payload={"text": text}
         )
-        await repos.cases.add_event(
-            case.id, actor="system", actor_id=None, kind="reminder", notify=[item], now=now
-        )
+        async with repos.db.transaction():  # the event at `now`; the message due at once
+            await repos.cases.add_event(
+                case.id, actor="system", actor_id=None, kind="reminder", now=now
+            )
+            await repos.outbox.enqueue(item)
         sent += 1
     if loud:
         await _remind_loudly(services, group, loud, now)
@@ -111,7 +113,7 @@ async def _remind_loudly(
         payload={"text": fit_html(text), "markup": {"inline_keyboard": buttons}},
     )  # fmt: skip
     async with services.repos.db.transaction():  # the message and every case's event, at once
-        await services.repos.outbox.enqueue(item, now=now)
+        await services.repos.outbox.enqueue(item)  # due at once, on the dispatcher's clock
         for case in cases:
             await services.repos.cases.add_event(
                 case.id, actor="system", actor_id=None, kind=LOUD_REMINDER, now=now
