@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# matplotlib's font cache and text layout are not documented as thread-safe: one at a time.
+_RENDERING = threading.Lock()
 # One colour per category, in the order the categories are listed (colour-blind friendly).
 _COLOURS = (
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -36,6 +38,13 @@ def render_cases_chart(
     words: ChartText,
 ) -> bytes:
     """A PNG of stacked bars: one bar per day, one colour per label (counts[label][i] ↔ days[i])."""
+    with _RENDERING:
+        return _render(days, counts, words)
+
+
+def _render(
+    days: Sequence[dt.date], counts: Mapping[str, Sequence[int]], words: ChartText
+) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
