@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,7 +120,7 @@ async def build_report(
 def _labelled(
     counts: dict[str, int] | Any, names: dict[str, str], t: Translator
 ) -> list[tuple[str, int]]:
-    """(label, count) in the order of `names`, largest first; unknown codes count as "other"."""
+    """(label, count), largest first; an unknown code counts as "other", never shown raw."""
     merged: dict[str, int] = {}
     for key, count in counts.items():
         known = names.get(key) or names.get("other")
@@ -132,7 +133,7 @@ def fit_report(png: bytes, text: str, title: str) -> Report:
     """The text as the caption when it fits; else the title, and the text as its own message."""
     if visible_length(text) <= limits.CAPTION:
         return Report(png, text)
-    return Report(png, f"<b>{title}</b>", fit_html(text))
+    return Report(png, f"<b>{html.escape(title)}</b>", fit_html(text))
 
 
 async def send_report(bot: Bot, chat_id: int, report: Report, thread: int | None) -> int:
