@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -200,3 +201,20 @@ def test_weekly_report_setting(tmp_path: Path) -> None:
         load_settings({"WEEKLY_REPORT": "sometimes"}, dotenv=None)
     example = Path(__file__).resolve().parents[1] / ".env.example"
     assert "WEEKLY_REPORT=1" in example.read_text(encoding="utf-8")
+
+
+async def test_the_chart_is_drawn_off_the_event_loop(
+    app: KawanApplication, api: OfflineBotAPI, officer: ChatDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[str] = []
+    real = statistics.render_cases_chart
+
+    def recording(*args: object) -> bytes:
+        threads.append(threading.current_thread().name)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(statistics, "render_cases_chart", recording)
+    await officer.send("/statistik 3")
+    assert threads and threads[0] != threading.main_thread().name
+    image, _, caption = _photo(api)
+    assert image.format == "PNG" and "Kasus: 0" in caption
