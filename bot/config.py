@@ -34,6 +34,7 @@ class Settings:
     alerts_chat_id: int | None = None  # unexpected errors go here; None: the officers' group
     checkin_intervals: tuple[int, ...] = (720, 1440, 4320)  # minutes: 12 h, 24 h, 3 days
     checkin_grace_minutes: int = 60
+    weekly_report: bool = True  # the Monday 08:00 summary in the officers' group
 
     @property
     def alerts_chat(self) -> int | None:
@@ -131,7 +132,17 @@ def load_settings(
         alerts_chat_id=_chat_id(env, "ALERTS_CHAT_ID"),
         checkin_intervals=_minutes_list(env, "CHECKIN_INTERVALS", (720, 1440, 4320)),
         checkin_grace_minutes=_int(env, "CHECKIN_GRACE_MINUTES", 60, minimum=1),
+        weekly_report=_flag(env, "WEEKLY_REPORT", default=True),
     )
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+    return raw in ("1", "true", "yes", "on")
 
 
 def _minutes_list(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:

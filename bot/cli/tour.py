@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 
 from bot.app import build_application, running
 from bot.config import Settings
+from bot.context import KawanContext
+from bot.queue import jobs
 from bot.storage.models import NewCase, NewOutbox
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
@@ -87,6 +90,8 @@ async def _walk(app: Any, api: OfflineBotAPI, locale: str) -> None:
         outbox = [NewOutbox(kind="case_new", target_chat_id=OFFICERS_CHAT)]
         await app.services.repos.cases.create_case(record, outbox)
     await app.services.dispatcher.settle()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # the louder unclaimed reminder
+    await jobs.remind_unclaimed(KawanContext(app), now=later)
     await citizen.send("/status")
     await citizen.send("/bantuan")  # the short path of someone who cannot talk safely
     for action in ("i:category:other", "i:safe:no", "i:description:-", "i:location:-"):

@@ -11,8 +11,9 @@ from bot.context import KawanContext
 from bot.handlers.officers import case_of_message, is_authorised
 from bot.handlers.screens import Screen, answer_query, show
 from bot.queue.acks import ACK_NOTE
-from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS, current_card
+from bot.queue.cards import current_card
 from bot.queue.jobs import day_range
+from bot.queue.statistics import post_statistics
 from bot.queue.views import QUEUE_PATTERN, VIEW_WORDS, actor_ids, history_lines, queue_page
 from bot.storage.models import Case
 from bot.storage.refs import normalise_ref
@@ -103,20 +104,10 @@ async def note(update: Update, context: KawanContext) -> None:
 
 
 async def statistics(update: Update, context: KawanContext) -> None:
-    """/statistik [days]: counts by status and category, medians to first reply and to close."""
-    if not await is_authorised(update, context):
+    """/statistik [days]: a chart of cases per day with counts, medians and unclaimed cases."""
+    if not await is_authorised(update, context) or update.effective_chat is None:
         return
-    days = int(context.args[0]) if context.args and context.args[0].isdigit() else 30
-    until = dt.datetime.now(dt.UTC)
-    repos = context.services.repos
-    stats = await repos.reports.stats(until - dt.timedelta(days=days), until)
-    t = context.services.officers_t
-    text = context.services.renderer.render(
-        "stats.html.j2", t, stats=stats, days=days,
-        statuses={k: t(v) for k, v in STATUS_LABELS.items()},
-        categories={k: t(v) for k, v in CATEGORY_NAMES.items()},
-    )  # fmt: skip
-    await show(update, context, Screen(text))
+    await post_statistics(update, context, update.effective_chat.id)
 
 
 async def export(update: Update, context: KawanContext) -> None:

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.context import Services
 from bot.queue.acks import ACK_DELIVERED, ACK_WAITING, Acks
 from bot.queue.alerts import report_error
-from bot.queue.group import OfficersGroup
+from bot.queue.group import OFFICER_ANSWERS, OfficersGroup
 from bot.queue.pacing import GroupPacer
 from bot.queue.refusals import Refusals
 from bot.queue.relay import deliver_personal, deliver_to_citizen, next_safe_moment, seconds_of
@@ -145,7 +145,7 @@ class Dispatcher:
         # Answers officers are waiting for go before anything else the group is owed.
         group_items = sorted(
             (i for i in items if i.target_chat_id == self.group),
-            key=lambda i: i.kind != "group_reply",
+            key=lambda i: i.kind not in OFFICER_ANSWERS,
         )
         stalled: set[int] = set()  # a chat whose earlier row did not go: keep its order
         self._advisories_waiting = False
@@ -302,7 +302,7 @@ class Dispatcher:
             return await self.officers.to_case_thread(item)
         if item.kind == "case_file":
             return await self.officers.post_file(item)
-        if item.kind == "group_reply":
+        if item.kind in OFFICER_ANSWERS:  # a command's answer, /statistik's chart
             return await self.officers.post_reply(item)
         log.error("outbox %s has unknown kind %r; giving up", item.id, item.kind)
         await self.repos.outbox.give_up(item.id, "unknown kind", now=self.now())

@@ -10,6 +10,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
 from telegram.error import BadRequest
 
 from bot.context import Services
+from bot.queue import statistics
 from bot.queue.cards import current_card, description_parts, topic_name
 from bot.queue.relay import reply_parameters
 from bot.storage.models import Case, NewOutbox, OutboxItem
@@ -17,6 +18,8 @@ from bot.storage.repos import Repositories
 from bot.ui.screen import Screen
 
 log = logging.getLogger(__name__)
+# Answers officers asked for: they go before anything else the group is owed.
+OFFICER_ANSWERS = ("group_reply", statistics.KIND)
 
 
 class OfficersGroup:
@@ -166,6 +169,8 @@ class OfficersGroup:
 
     async def post_reply(self, item: OutboxItem) -> int | None:
         """An answer to an officer that waited for the group's budget (see screens.show)."""
+        if item.kind == statistics.KIND:  # a chart, with its numbers as the caption
+            return await statistics.deliver_queued(self.services, self.bot, item)
         payload = item.payload
         markup = payload.get("markup")
         keyboard = InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None

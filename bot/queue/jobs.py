@@ -14,12 +14,20 @@ from telegram.ext import JobQueue
 from bot.config import Settings
 from bot.context import KawanContext, Services
 from bot.intake.expiry import expire_draft
+from bot.queue.cards import CATEGORY_NAMES
+from bot.queue.statistics import MONDAY, WEEKLY_AT, duration, weekly_report
 from bot.queue.wipe import delete_messages
 from bot.safety.advisories import report_progress
 from bot.safety.checkins import run_due as run_checkins
-from bot.storage.models import NewOutbox
+from bot.storage.models import Case, NewOutbox
+from bot.ui.fit import fit_html
 
 log = logging.getLogger(__name__)
+
+LOUD_AFTER = dt.timedelta(hours=1)
+LOUD_REMINDER = "reminder_loud"  # the event of a case listed in the louder reminder
+REMINDER_BATCH = 200
+LOUD_LISTED, LOUD_BUTTONS = 30, 5
 
 
 def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -39,21 +47,30 @@ def schedule(job_queue: JobQueue[Any], settings: Settings) -> None:
     job_queue.run_repeating(checkins_due, interval=15, first=5, name="checkins")
     job_queue.run_repeating(advisory_progress, interval=5, first=5, name="advisories")
     job_queue.run_daily(daily_retention, time=dt.time(hour=3, tzinfo=dt.UTC), name="retention")
+    if settings.weekly_report and settings.officers_chat_id is not None:
+        job_queue.run_daily(weekly_report, time=WEEKLY_AT, days=(MONDAY,), name="weekly-report")
 
 
 async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None) -> int:
-    """Re-announce cases nobody claimed within UNCLAIMED_REMINDER_MINUTES; returns how many."""
+    """Cases nobody claimed: a reminder in the case's topic after UNCLAIMED_REMINDER_MINUTES,
+    then a louder one in the group's main topic, where every officer looks, once a case has
+    waited an hour (or twice the first delay, if longer), repeated hourly; returns how many."""
     services = context.services
     repos, group = services.repos, services.settings.officers_chat_id
     if group is None:
         return 0
     now = now or dt.datetime.now(dt.UTC)
-    every = dt.timedelta(minutes=services.settings.unclaimed_reminder_minutes)
+    first = dt.timedelta(minutes=services.settings.unclaimed_reminder_minutes)
+    loud_after = max(LOUD_AFTER, 2 * first)
     t = services.officers_t
-    sent = 0
-    for case in await repos.cases.unclaimed(now - every, limit=50):
-        last = await repos.cases.latest_event(case.id, ("reminder",))
-        if last is not None and now - last.at < every:
+    sent, loud = 0, []
+    for case in await repos.cases.unclaimed(now - first, limit=REMINDER_BATCH):
+        if now - case.created_at >= loud_after:
+            last = await repos.cases.latest_event(case.id, (LOUD_REMINDER,))
+            if last is None or now - last.at >= LOUD_AFTER:
+                loud.append(case)
+            continue
+        if await repos.cases.latest_event(case.id, ("reminder",)) is not None:
             continue
         minutes = int((now - case.created_at).total_seconds() // 60)
         text = t(
@@ -64,13 +81,43 @@ async def remind_unclaimed(context: KawanContext, now: dt.datetime | None = None
         item = NewOutbox(
             kind="reminder", target_chat_id=group, case_id=case.id, payload={"text": text}
         )
-        await repos.cases.add_event(
-            case.id, actor="system", actor_id=None, kind="reminder", notify=[item], now=now
-        )
+        async with repos.db.transaction():  # the event at `now`; the message due at once
+            await repos.cases.add_event(
+                case.id, actor="system", actor_id=None, kind="reminder", now=now
+            )
+            await repos.outbox.enqueue(item)
         sent += 1
-    if sent and services.dispatcher is not None:
+    if loud:
+        await _remind_loudly(services, group, loud, now)
+    if (sent or loud) and services.dispatcher is not None:
         services.dispatcher.wake()
-    return sent
+    return sent + len(loud)
+
+
+async def _remind_loudly(
+    services: Services, group: int, cases: list[Case], now: dt.datetime
+) -> None:
+    """One message in the group's main topic listing every case past the hour: one send of
+    the group's budget however many there are, with buttons to open the first few."""
+    t = services.officers_t
+    text = services.renderer.render(
+        "reminder_loud.html.j2", t, total=len(cases), now=now,
+        cases=[(c, t(CATEGORY_NAMES.get(c.category) or CATEGORY_NAMES["other"]),
+                duration(t, (now - c.created_at).total_seconds() / 60))
+               for c in cases[:LOUD_LISTED]],
+    )  # fmt: skip
+    buttons = [[{"text": f"{'🚨 ' if c.urgent else ''}{c.ref}", "callback_data": f"c:open:{c.id}"}]
+               for c in cases[:LOUD_BUTTONS]]  # fmt: skip
+    item = NewOutbox(
+        kind="reminder", target_chat_id=group,
+        payload={"text": fit_html(text), "markup": {"inline_keyboard": buttons}},
+    )  # fmt: skip
+    async with services.repos.db.transaction():  # the message and every case's event, at once
+        await services.repos.outbox.enqueue(item)  # due at once, on the dispatcher's clock
+        for case in cases:
+            await services.repos.cases.add_event(
+                case.id, actor="system", actor_id=None, kind=LOUD_REMINDER, now=now
+            )
 
 
 async def checkins_due(context: KawanContext) -> int:

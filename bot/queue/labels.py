@@ -38,6 +38,7 @@ EVENT_LABELS: dict[str, str] = {
     "note": N_("internal note"),
     "closed": N_("closed the case"),
     "reminder": N_("reminded: not claimed yet"),
+    "reminder_loud": N_("reminded the whole group: unclaimed for over an hour"),
     "digested": N_("listed in a summary of new cases"),
     "checkin_ok": N_("checked in: safe"),
     "checkin_alert": N_("raised a safety check-in alert"),

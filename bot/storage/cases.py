@@ -24,6 +24,14 @@ from bot.storage.timestamps import stamp
 
 _REF_ATTEMPTS = 20
 Notify = Sequence[NewOutbox]
+_FIRST_REPLY = "first_reply_at = COALESCE(first_reply_at, :now)"
+
+
+def answers_citizen(actor: Actor, kind: str, notify: Notify) -> bool:
+    """An officer's step sending the citizen something, by any path (answer, request for
+    information, referral, saved reply) sets first_reply_at; claiming and closing do not."""
+    to_citizen = any(item.kind == "to_citizen" for item in notify)
+    return actor == "officer" and kind not in ("claimed", "closed") and to_citizen
 
 
 class CaseRepository(CaseReader):
@@ -103,6 +111,8 @@ class CaseRepository(CaseReader):
         """UPDATE the case (`:now` is the change's time) and append `event`, or do nothing."""
         moment = stamp(now)
         actor, actor_id, kind, detail, body = event
+        if answers_citizen(actor, kind, notify) and _FIRST_REPLY not in assignments:
+            assignments = f"{assignments}, {_FIRST_REPLY}"
         async with self._db.transaction():
             # `assignments` and `condition` are constants of this module; values are bound.
             row = await self._db.fetchone(
@@ -225,7 +235,7 @@ class CaseRepository(CaseReader):
         """An officer answered the citizen: a 'reply' event; the first one sets first_reply_at."""
         return await self._change(
             case_id,
-            "first_reply_at = COALESCE(first_reply_at, :now)",
+            _FIRST_REPLY,
             {},
             event=("officer", officer_id, "reply", None, body),
             notify=notify,
@@ -270,6 +280,11 @@ class CaseRepository(CaseReader):
             event_id = await insert_event(
                 self._db, case_id, moment, actor, actor_id, kind, detail, body
             )
+            if answers_citizen(actor, kind, notify):  # e.g. a saved reply sent by name
+                await self._db.execute(
+                    f"UPDATE cases SET {_FIRST_REPLY} WHERE id = :case_id",
+                    {"now": moment, "case_id": case_id},
+                )
             for item in notify:
                 await insert_outbox(self._db, item, item.case_id or case_id, moment)
             row = await self._db.fetchone("SELECT * FROM case_events WHERE id = ?", (event_id,))

@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from bot.storage.db import Database
@@ -78,6 +79,15 @@ def mask_phone_numbers(text: str) -> str:
     return _PHONE.sub(mask, text)
 
 
+@dataclass(frozen=True)
+class DailyCount:
+    """How many cases of one category were created on one (local) day."""
+
+    day: date
+    category: str
+    count: int
+
+
 class ReportRepository:
     """Read-only views over cases created in [since, until)."""
 
@@ -133,6 +143,31 @@ class ReportRepository:
                         record[key] = mask_phone_numbers(record[key])
             result.append({c: record[c] for c in columns})
         return result
+
+    async def daily_counts(
+        self, since: datetime, until: datetime, utc_offset_minutes: int
+    ) -> list[DailyCount]:
+        """Cases created per local day (UTC shifted by the offset) and category, oldest first."""
+        rows = await self._db.fetchall(
+            f"SELECT date(created_at, :shift) AS day, category, COUNT(*) AS n FROM cases "
+            f"WHERE {_IN_PERIOD} GROUP BY day, category ORDER BY day, category",
+            {
+                "since": stamp(since),
+                "until": stamp(until),
+                "shift": f"{utc_offset_minutes:+d} minutes",
+            },
+        )
+        return [DailyCount(date.fromisoformat(row[0]), row[1], int(row[2])) for row in rows]
+
+    async def unclaimed_since(self, created_before: datetime) -> int:
+        """Open cases nobody claimed that were created before `created_before` (now - 1 h)."""
+        return int(
+            await self._db.scalar(
+                "SELECT COUNT(*) FROM cases WHERE status <> 'selesai' AND claimed_by IS NULL "
+                "AND erased_at IS NULL AND created_at <= ?",
+                (stamp(created_before),),
+            )
+        )
 
 
 def rows_to_csv(rows: list[dict[str, Any]]) -> str:

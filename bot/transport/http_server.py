@@ -11,6 +11,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 from bot.transport.offline import ApiError, OfflineBotAPI
+from bot.transport.uploads import Upload
 
 
 class BotApiHTTPServer:
@@ -71,8 +72,9 @@ class _MethodHandler(RequestHandler):
             params[key] = _maybe_json(values[0].decode())
         for key, values in self.request.query_arguments.items():
             params[key] = _maybe_json(values[0].decode())
-        for key in self.request.files:
-            params[key] = "<upload>"
+        for key, files in self.request.files.items():
+            part = files[0]
+            params[key] = Upload(part.filename, part.body, part.content_type)
         return params
 
     async def post(self, token: str, method: str) -> None:

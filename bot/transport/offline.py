@@ -24,6 +24,7 @@ from bot.transport.chatlog import (
     checked_text,
 )
 from bot.transport.offline_methods import FileAndGroupMethods
+from bot.transport.uploads import upload_from
 from bot.ui.limits import CALLBACK_ANSWER, CALLBACK_ANSWER_SECONDS, REACTION_EMOJI, SEND_METHODS
 
 __all__ = ["ApiError", "ChatLog", "OfflineBotAPI", "OfflineRequest"]
@@ -283,9 +284,9 @@ class OfflineRequest(LocalRequest):
         self.api = api
 
     async def respond(self, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
-        params = dict(request_data.parameters) if request_data else {}
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         if request_data and request_data.multipart_data:
-            params.update({k: "<upload>" for k in request_data.multipart_data})
+            params.update({k: upload_from(v) for k, v in request_data.multipart_data.items()})
         try:
             result = self.api.handle(name, params)
         except ApiError as exc:

@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from bot.transport.chatlog import _ADMIN_RIGHTS, CAPTION_LIMIT, ApiError, ChatLog, checked_text
+from bot.transport.uploads import Upload, photo_size
 
 
 class FileAndGroupMethods:
@@ -35,7 +36,14 @@ class FileAndGroupMethods:
     def _m_sendphoto(self, params: dict[str, Any]) -> Any:
         log = self._target(params)
         caption = checked_text(params, "caption", CAPTION_LIMIT)
-        photo = [{"file_id": "photo", "file_unique_id": "p", "width": 1, "height": 1}]
+        upload = params.get("photo")
+        if isinstance(upload, Upload):  # a new file: decoded and refused as Telegram would
+            width, height = photo_size(upload)
+            file_id = f"photo{len(log.messages)}"
+            photo = [{"file_id": file_id, "file_unique_id": file_id, "width": width,
+                      "height": height, "file_size": len(upload.content)}]  # fmt: skip
+        else:  # a file_id Telegram already has
+            photo = [{"file_id": "photo", "file_unique_id": "p", "width": 1, "height": 1}]
         return self._store(log, params, photo=photo, caption=caption or None)
 
     def _m_sendvenue(self, params: dict[str, Any]) -> Any:
