@@ -22,7 +22,8 @@ async def _case_with_phrase(app: KawanApplication, citizen: ChatDriver) -> tuple
     await citizen.press("i:contact:any")
     await citizen.send("Paspor saya ditahan")
     await finish_request(citizen)
-    match = re.search(r"Frasa pemulihan: ([a-z]+ [a-z]+ [a-z]+ \d\d)\n", citizen.text)
+    # On its own line, after the topic line (urgent or not).
+    match = re.search(r"\nFrasa pemulihan: ([a-z]+ [a-z]+ [a-z]+ \d\d)\n", citizen.text)
     assert match is not None, citizen.text
     assert app.services.dispatcher is not None
     await app.services.dispatcher.settle()
