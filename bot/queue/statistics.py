@@ -18,6 +18,7 @@ from telegram import Bot, InputFile, Update
 from telegram.error import BadRequest
 
 from bot.context import KawanContext, Services
+from bot.queue import labels
 from bot.queue.acks import ACK_QUEUED
 from bot.queue.cards import CATEGORY_NAMES, STATUS_LABELS
 from bot.runtime.ratelimit import KawanRateLimiter, prepaid
@@ -48,14 +49,7 @@ def duration(t: Translator, minutes: float | None) -> str:
     """Minutes as a person reads them: "45 min", "2 h 5 min", "3 d 4 h"; "–" for none."""
     if minutes is None:
         return "–"
-    whole = round(minutes)
-    if whole < 60:
-        return t("%(n)s min", n=whole)
-    hours, rest = divmod(whole, 60)
-    if hours < 48:
-        return t("%(h)s h %(m)s min", h=hours, m=rest)
-    days, hours = divmod(hours, 24)
-    return t("%(d)s d %(h)s h", d=days, h=hours)
+    return labels.age(t, dt.timedelta(minutes=round(minutes)))
 
 
 def local_days(since: dt.datetime, until: dt.datetime) -> list[dt.date]:
