@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,11 @@ from bot.transport.updates import Person
 OFFICERS_CHAT = -1001234567890
 OFFICER = Person(id=900_001, first_name="Officer", language_code="id")
 CITIZEN = Person(id=100_001, first_name="Siti", language_code="id")
+
+# tests/ is a package (so tests/handlers/test_privacy.py and tests/storage/test_privacy.py
+# do not clash); pytest names this module tests.conftest. Test files import the helpers
+# here as `from conftest import ...`: the short name stays valid for them.
+sys.modules.setdefault("conftest", sys.modules[__name__])
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from bot.storage.repos import Repositories
 from bot.transport.http_server import BotApiHTTPServer
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
-from test_polling_e2e import ROOT, TOKEN
+from tests.e2e.test_polling_e2e import ROOT, TOKEN
 
 GROUP = -100_559
 OFFICER = Person(id=900_778, first_name="Petugas", language_code="id")

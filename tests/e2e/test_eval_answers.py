@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks import eval_answers
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 
 def _rows(name: str) -> list[dict[str, Any]]:

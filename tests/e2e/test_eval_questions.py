@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks import eval_questions
 
-QUESTIONS = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "questions.jsonl"
+QUESTIONS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "questions.jsonl"
 
 
 def test_question_topics_are_right_first_time() -> None:

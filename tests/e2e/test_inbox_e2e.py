@@ -13,7 +13,7 @@ from telegram import Bot
 from bot.transport.http_server import BotApiHTTPServer
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
-from test_polling_e2e import ROOT, TOKEN, HttpCitizen, _help_request, _wait_for
+from tests.e2e.test_polling_e2e import ROOT, TOKEN, HttpCitizen, _help_request, _wait_for
 
 GROUP = -100_558
 OFFICER = Person(id=900_777, first_name="Petugas", language_code="id")

@@ -20,7 +20,7 @@ from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
 
 TOKEN = "123456789:AAHkawanTestTokenForLocalBotApiServer01"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = str(Path(__file__).resolve().parents[2])
 
 
 async def _wait_for(predicate: Callable[[], bool]) -> None:

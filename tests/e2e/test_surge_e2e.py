@@ -14,7 +14,7 @@ from telegram import Bot
 from bot.transport.http_server import BotApiHTTPServer
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person, UpdateFactory
-from test_polling_e2e import ROOT, TOKEN, _wait_for
+from tests.e2e.test_polling_e2e import ROOT, TOKEN, _wait_for
 
 PEOPLE = 40
 QUESTIONS = ("berapa denda overstay sehari?", "paspor saya ditahan bos", "nomor polisi berapa")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.offers.check import FlagHit, OfferChecker, OfferRulesError, OfferVerdict, RedFlag
 from bot.offers.text import MoneyParser, Normaliser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 FACTS = ROOT.parent / "shared" / "FACTS.md"
 

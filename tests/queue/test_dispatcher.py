@@ -183,7 +183,7 @@ async def test_a_follow_up_that_reads_as_danger_flags_the_case_urgent(
 ) -> None:
     from bot.transport.driver import ChatDriver
     from conftest import CITIZEN
-    from test_helpdesk import settle, submit_self_request
+    from tests.handlers.test_helpdesk import settle, submit_self_request
 
     citizen = ChatDriver(app, api, CITIZEN)
     ref = await submit_self_request(citizen, "Saya mau tanya soal visa")
