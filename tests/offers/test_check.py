@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.app import ReadOnlyServices
 from bot.offers.check import FlagHit, OfferChecker, OfferRulesError, OfferVerdict, RedFlag
 from bot.offers.text import MoneyParser, Normaliser
 
@@ -64,8 +65,9 @@ LEGIT_ADS = [
 
 
 @pytest.fixture(scope="module")
-def checker() -> OfferChecker:
-    return OfferChecker.load(CONTENT)
+def checker(read_only: ReadOnlyServices) -> OfferChecker:
+    """The bot's checker with the real content/offers (loaded once per test session)."""
+    return read_only.offers
 
 
 def _ids(verdict: OfferVerdict) -> set[str]:

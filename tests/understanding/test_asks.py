@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, default_content_dir
+from bot.app import ReadOnlyServices
+from bot.content import ContentError
 from bot.understanding.asks import Asks
-from bot.understanding.textnorm import load_lexicons
 
 
 @pytest.fixture(scope="module")
-def asks() -> Asks:
-    root = default_content_dir()
-    return Asks.load(root, load_lexicons(root))
+def asks(read_only: ReadOnlyServices) -> Asks:
+    """The bot's own, loaded once per test session with the question index."""
+    assert read_only.search.asks is not None
+    return read_only.search.asks
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.content import default_content_dir
+from bot.app import ReadOnlyServices
 from bot.understanding.danger import DangerDetector, DangerHit
 
 # (message as people write it in a hurry, the kind we expect)
@@ -121,9 +121,9 @@ CALM: list[str] = [
 
 
 @pytest.fixture(scope="module")
-def detector() -> DangerDetector:
-    """The detector with the real content/danger.yaml."""
-    return DangerDetector.load(default_content_dir())
+def detector(read_only: ReadOnlyServices) -> DangerDetector:
+    """The bot's detector with the real content/danger.yaml (loaded once per test session)."""
+    return read_only.danger
 
 
 @pytest.mark.parametrize(("text", "kind"), URGENT)

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bot.understanding.search
-from bot.content import Content, default_content_dir, load_content
+from bot.app import ReadOnlyServices
+from bot.content import Content, default_content_dir
 from bot.understanding.danger import DangerDetector
 from bot.understanding.guideindex import GuideIndex
 from bot.understanding.search import Answer, QuestionIndex, ask_json
@@ -322,15 +323,15 @@ UNCLEAR: list[str] = [
 
 
 @pytest.fixture(scope="module")
-def content() -> Content:
-    """The real guides in content/."""
-    return load_content(default_content_dir())
+def content(read_only: ReadOnlyServices) -> Content:
+    """The real guides in content/ (loaded once per test session)."""
+    return read_only.content
 
 
 @pytest.fixture(scope="module")
-def index(content: Content) -> QuestionIndex:
-    """One index for the module, as the bot builds it once at start-up."""
-    return QuestionIndex.build(content)
+def index(read_only: ReadOnlyServices) -> QuestionIndex:
+    """The bot's own index, built once per test session as the bot builds it at start-up."""
+    return read_only.search
 
 
 def _topics(answers: list[Answer]) -> list[str]:
