@@ -23,12 +23,28 @@ TOKEN = "123456789:AAHkawanTestTokenForLocalBotApiServer01"
 ROOT = str(Path(__file__).resolve().parents[2])
 
 
-async def _wait_for(predicate: Callable[[], bool]) -> None:
-    for _ in range(500):  # 10 s at most
-        if predicate():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the bot did not answer over HTTP in time")
+async def _wait_for(
+    api: OfflineBotAPI, predicate: Callable[[], bool], seconds: float = 10.0
+) -> None:
+    """Until predicate() holds, checked again after each Bot API call the bot makes.
+
+    The bot's own steps wake the test (no clock is polled); fails after `seconds`.
+    """
+    step = asyncio.Event()
+
+    def wake(method: str, params: dict[str, Any]) -> None:
+        step.set()
+
+    api.on_send.append(wake)
+    try:
+        async with asyncio.timeout(seconds):
+            while not predicate():
+                await step.wait()
+                step.clear()
+    except TimeoutError:
+        raise AssertionError("the bot did not answer over HTTP in time") from None
+    finally:
+        api.on_send.remove(wake)
 
 
 @contextlib.asynccontextmanager
@@ -77,7 +93,7 @@ async def test_polling_against_a_local_bot_api_server(tmp_path: Path) -> None:
         server.push_update(
             {"update_id": 1, "message": factory.message_json(person, "/start darurat")}
         )
-        await _wait_for(lambda: bool(api.sent("sendMessage", chat_id=person.id)))
+        await _wait_for(api, lambda: bool(api.sent("sendMessage", chat_id=person.id)))
         sent = api.sent("sendMessage", chat_id=person.id)[0]
         assert "117" in sent["text"]
         assert api.sent("getMe"), "the bot introduced itself to the local server"
@@ -97,7 +113,7 @@ class HttpCitizen:
     async def _push(self, update: dict[str, Any]) -> None:
         before = self._answers()
         self.server.push_update(update)
-        await _wait_for(lambda: self._answers() > before)
+        await _wait_for(self.api, lambda: self._answers() > before)
 
     async def send(self, text: str) -> None:
         update_id = self.api.next_update_id()
@@ -119,7 +135,7 @@ async def _help_request(citizen: HttpCitizen, description: str) -> None:
     for step in ("i:attach:done", "i:consent:yes", "i:confirm:yes"):
         await citizen.press(step)
     # The button's answer may come before the acknowledgement: wait for the reference itself.
-    await _wait_for(lambda: "KWN-" in citizen.api.visible_texts(citizen.person.id)[-1])
+    await _wait_for(citizen.api, lambda: "KWN-" in citizen.api.visible_texts(citizen.person.id)[-1])
 
 
 async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> None:
@@ -132,7 +148,7 @@ async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> N
         await _help_request(citizen, "Paspor saya ditahan majikan")
         ack = api.visible_texts(citizen.person.id)[-1]
         ref = ack[ack.index("KWN-") : ack.index("KWN-") + 10]
-        await _wait_for(lambda: any(ref in t for t in api.visible_texts(-100555)))
+        await _wait_for(api, lambda: any(ref in t for t in api.visible_texts(-100555)))
         card = next(m for m in group.messages.values() if ref in m.get("text", ""))
         factory = UpdateFactory(api, Bot(TOKEN))
         server.push_update(
@@ -145,7 +161,7 @@ async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> N
         )
         server.push_update({"update_id": api.next_update_id(), "message": reply})
         await _wait_for(
-            lambda: "Kami hubungi besok." in " ".join(api.visible_texts(citizen.person.id))
+            api, lambda: "Kami hubungi besok." in " ".join(api.visible_texts(citizen.person.id))
         )
         last = api.visible_texts(citizen.person.id)[-1]
         assert "KWN-" in last and "Petugas" not in last  # neutral first line
@@ -155,10 +171,11 @@ async def test_a_whole_case_over_http_from_request_to_close(tmp_path: Path) -> N
             ).to_dict()
         )
         await _wait_for(
+            api,
             lambda: (
                 "KWN" in api.visible_texts(citizen.person.id)[-1]
                 and "Kami" not in api.visible_texts(citizen.person.id)[-1]
-            )
+            ),
         )
         assert ref in api.visible_texts(citizen.person.id)[-1]  # told it is closed
 
@@ -185,14 +202,16 @@ async def test_sigkill_at_any_moment_loses_no_committed_case(tmp_path: Path) -> 
             citizen = HttpCitizen(server, api, Person(id=5000 + n, first_name=f"W{n}"))
             await _help_request(citizen, f"Permintaan nomor {n}")
             # The last press is answered with an edit first, then the reference: wait for it.
-            await _wait_for(lambda: "KWN-" in api.visible_texts(citizen.person.id)[-1])  # noqa: B023
+            await _wait_for(api, lambda: "KWN-" in api.visible_texts(citizen.person.id)[-1])  # noqa: B023
             ack = api.visible_texts(citizen.person.id)[-1]
             refs.append(ack[ack.index("KWN-") : ack.index("KWN-") + 10])
             if n == 1:
                 process.kill()  # SIGKILL right after two acknowledgements, mid-dispatch
                 await process.wait()
                 process = await start()  # type: ignore[misc]
-        await _wait_for(lambda: all(any(r in t for t in api.visible_texts(-100556)) for r in refs))
+        await _wait_for(
+            api, lambda: all(any(r in t for t in api.visible_texts(-100556)) for r in refs)
+        )
     finally:
         process.kill()
         await process.wait()
@@ -245,5 +264,5 @@ async def test_webhook_mode_accepts_telegram_posts_and_refuses_forged_ones(tmp_p
         assert await loop.run_in_executor(None, post, "forged") == 403
         assert not api.sent("sendMessage", chat_id=person.id)
         assert await loop.run_in_executor(None, post, options["secret_token"]) == 200
-        await _wait_for(lambda: bool(api.sent("sendMessage", chat_id=person.id)))
+        await _wait_for(api, lambda: bool(api.sent("sendMessage", chat_id=person.id)))
         assert "117" in api.sent("sendMessage", chat_id=person.id)[0]["text"]

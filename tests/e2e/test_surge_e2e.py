@@ -46,25 +46,25 @@ async def test_a_burst_past_telegrams_limits_answers_every_button_in_time(tmp_pa
     factory = UpdateFactory(api, Bot(TOKEN))
     people = [Person(id=7000 + n, first_name=f"W{n}") for n in range(PEOPLE)]
     try:
-        await _wait_for(lambda: bool(api.sent("getUpdates")) or bool(api.sent("getMe")))
+        await _wait_for(api, lambda: bool(api.sent("getUpdates")) or bool(api.sent("getMe")))
         started = time.monotonic()
         for n, person in enumerate(people):  # everyone at once: a greeting and a question
             for text in ("/start", QUESTIONS[n % len(QUESTIONS)]):
                 message = factory.message_json(person, text)
                 server.push_update({"update_id": api.next_update_id(), "message": message})
-        await _wait_for(lambda: all(p.id in first_word for p in people))
+        await _wait_for(api, lambda: all(p.id in first_word for p in people))
         firsts = [first_word[p.id] - started for p in people]
 
         def keyboard_of(person: Person) -> bool:
             log = api.chats.get(person.id)
             return log is not None and any(m.get("reply_markup") for m in log.messages.values())
 
-        await _wait_for(lambda: all(keyboard_of(p) for p in people))
+        await _wait_for(api, lambda: all(keyboard_of(p) for p in people))
         for person in people:  # then everyone presses a button on the menu they got
             update = factory.callback(person, "m:rules").to_dict()
             pressed[update["callback_query"]["id"]] = time.monotonic()
             server.push_update(update)
-        await _wait_for(lambda: all(q in answered for q in pressed))
+        await _wait_for(api, lambda: all(q in answered for q in pressed))
     finally:
         process.kill()
         await process.wait()

@@ -233,7 +233,7 @@ async def test_a_cancelled_transaction_rolls_back(db: Database) -> None:
         async with db.transaction():
             await add_user(db, 1)
             inside.set()
-            await asyncio.sleep(10)
+            await asyncio.Event().wait()  # until cancelled
 
     task = asyncio.create_task(slow())
     await inside.wait()
