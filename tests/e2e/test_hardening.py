@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import KawanApplication
-from bot.logfilter import RedactingFilter
 from bot.storage.models import NewCase, NewOutbox
 from bot.transport.chatlog import CAPTION_LIMIT, TEXT_LIMIT, ApiError, checked_text
 from bot.transport.driver import ChatDriver
@@ -220,35 +219,6 @@ async def _failed_rows_nobody_was_told_about(app: KawanApplication) -> list[int]
         if "undelivered" not in kinds:
             untold.append(row["id"])
     return untold
-
-
-def test_log_filter_redacts_tokens_numbers_and_locations(caplog) -> None:  # type: ignore[no-untyped-def]
-    token = "123456789:AAHsecretsecretsecretsecretsecret0123"
-    redactor = RedactingFilter((token,))
-    record = logging.LogRecord(
-        "x",
-        logging.INFO,
-        __file__,
-        1,
-        "POST https://api.telegram.org/bot%s/x from %s at %s",
-        (token, "+855 12 813 282", "11.556312, 104.928211"),
-        None,
-    )
-    redactor.filter(record)
-    text = record.getMessage()
-    assert token not in text and "813 282" not in text and "104.928211" not in text
-    try:
-        raise ValueError(f"boom {token} +62 812 3456 7890")
-    except ValueError:
-        import sys
-
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
-    redactor.filter(record)
-    assert (
-        record.exc_text is not None
-        and token not in record.exc_text
-        and "3456 7890" not in record.exc_text
-    )
 
 
 async def test_logs_of_a_whole_conversation_carry_no_message_text(
