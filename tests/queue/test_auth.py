@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from telegram import Bot
 
-from bot.app import OFFLINE_TOKEN
+from bot.app import OFFLINE_TOKEN, build_application, running
+from bot.config import Settings
 from bot.queue.auth import CACHE_SECONDS, OfficerAuth
+from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI, OfflineRequest
+from conftest import CITIZEN, OFFICER, OFFICERS_CHAT, finish_request, make_settings
 
 GROUP = -100_200
 MEMBER, STRANGER, LISTED = 11, 22, 33
@@ -50,6 +53,33 @@ async def test_officer_ids_narrow_the_group_without_asking_telegram() -> None:
         assert _membership_checks(api) == 0
         assert await auth.is_officer(LISTED) is True
         assert await auth.is_officer(STRANGER) is False  # listed, but not in the group
+
+
+async def test_the_running_bot_refuses_a_group_admin_missing_from_officer_ids(
+    settings: Settings, api: OfflineBotAPI
+) -> None:
+    """The contract end to end: OFFICER_IDS reaches the guard of every case button."""
+    narrowed = make_settings(settings, officer_ids=frozenset({OFFICER.id + 1}))
+    app = build_application(narrowed, api=api)
+    async with running(app):
+        citizen, officer = (
+            ChatDriver(app, api, CITIZEN),
+            ChatDriver(app, api, OFFICER, OFFICERS_CHAT),
+        )
+        await citizen.send("/bantuan")
+        for step in ("i:category:visa", "i:safe:yes"):
+            await citizen.press(step)
+        await citizen.send("Phnom Penh")
+        await citizen.press("i:contact:any")
+        await citizen.send("Visa saya habis minggu lalu")
+        await finish_request(citizen)
+        (case,) = await app.services.repos.cases.list_for_user(CITIZEN.id)
+        replies = await officer.callback(f"c:claim:{case.id}")
+        toasts = [r.params.get("text") for r in replies if r.method == "answerCallbackQuery"]
+        assert toasts == ["Tindakan ini tidak tersedia untuk Anda."]
+        after = await app.services.repos.cases.get_by_id(case.id)
+        assert after is not None and after.claimed_by is None and after.status == "baru"
+    assert api.chat(OFFICERS_CHAT).members[OFFICER.id] == "administrator"  # in the group
 
 
 async def test_no_officers_group_means_nobody_may_act() -> None:
