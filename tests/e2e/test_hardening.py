@@ -136,7 +136,7 @@ async def _push(
     await app.process_update(update)
 
 
-def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path) -> None:
+def test_a_thousand_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path) -> None:
     async def scenario() -> None:
         api = OfflineBotAPI()
         api.chat(OFFICERS_CHAT, type="supergroup", title="piket", is_forum=True).members[
@@ -153,11 +153,11 @@ def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path
             done = 0
 
             @settings(
-                max_examples=2500,
+                max_examples=1000,  # about 20 s; 2,500 took 50 s of the suite's 3 minutes
                 deadline=None,
                 suppress_health_check=list(HealthCheck),
                 database=None,
-                derandomize=True,  # the same 2,500 updates on every run: CI stays reproducible
+                derandomize=True,  # the same 1,000 updates on every run: CI stays reproducible
             )
             @given(_updates)
             def run(spec: Any) -> None:
@@ -169,7 +169,7 @@ def test_thousands_of_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path
             await loop.run_in_executor(None, run)
             assert app.services.dispatcher is not None
             await app.services.dispatcher.settle()
-            assert done >= 2500
+            assert done >= 1000
             assert not app.services.errors, list(app.services.errors)
             assert all(SENTINEL not in text for text in _outgoing_texts(api))
             assert any("(2/" in text for text in _outgoing_texts(api)), "long texts were split"
