@@ -14,11 +14,8 @@ from hypothesis import strategies as st
 
 import bot.understanding.search
 from bot.app import ReadOnlyServices
-from bot.content import Content, default_content_dir
-from bot.understanding.danger import DangerDetector
-from bot.understanding.guideindex import GuideIndex
+from bot.content import Content
 from bot.understanding.search import Answer, QuestionIndex, ask_json
-from bot.understanding.textnorm import Stemmer, load_lexicons, normalise, raw_tokens
 
 # (question as people type it, expected topic)
 INFORMAL: list[tuple[str, str]] = [
@@ -477,8 +474,10 @@ def test_asking_never_rereads_content(
     assert index.ask("denda overstay")[0].topic == "overstay_fines"
 
 
-def test_ask_json_matches_the_design_contract(index: QuestionIndex) -> None:
-    detector = DangerDetector.load(default_content_dir())
+def test_ask_json_matches_the_design_contract(
+    index: QuestionIndex, read_only: ReadOnlyServices
+) -> None:
+    detector = read_only.danger
     calm = ask_json(index, detector, "brp denda overstay 2 bln", "auto")
     assert set(calm) == {"urgent", "answers"}
     assert calm["urgent"] is False
@@ -491,62 +490,6 @@ def test_ask_json_matches_the_design_contract(index: QuestionIndex) -> None:
     alarm = ask_json(index, detector, "tolong sy disekap di kompleks gk bisa keluar", "id")
     assert alarm["urgent"] is True
     assert ask_json(index, detector, "halo", "auto") == {"urgent": False, "answers": []}
-
-
-def test_normalisation_undoes_slang_numbers_and_emphasis() -> None:
-    lexicon = load_lexicons(default_content_dir())["id"]
-    words = [t.text for t in normalise("Tolonggg sy gk tau brp denda 2bln, anak2 dua", lexicon)]
-    assert words == [
-        "tolong", "saya", "tidak", "tau", "berapa", "denda", "2", "bulan", "anak", "2",
-    ]  # fmt: skip
-    assert [t.text for t in raw_tokens("anak-anak can't")] == ["anak", "cant"]
-
-
-def test_token_spans_point_into_the_original_text() -> None:
-    text = "Paspor’ku DITAHAN!! café ｔｏｌｏｎｇ"
-    spans = [(t.text, text[t.start : t.end]) for t in raw_tokens(text)]
-    assert spans == [
-        ("pasporku", "Paspor’ku"),
-        ("ditahan", "DITAHAN"),
-        ("cafe", "café"),
-        ("tolong", "ｔｏｌｏｎｇ"),
-    ]
-
-
-def test_stemmer_memoises_and_joins_word_forms() -> None:
-    stem = Stemmer("id")
-    assert stem("ditahan") == stem("menahan") == "tahan"
-    assert stem("daftarin") == "daftar"  # Jakarta "-in" verbs
-    assert stem("ditahan") == "tahan"  # second call served from the memo
-    english = Stemmer("en")
-    assert english("overstayed") == english("overstaying") == english("overstay")
-    assert english("fines") == english("fine")
-
-
-def test_concept_words_with_affixes_match_only_that_form(content: Content) -> None:
-    lexicon = load_lexicons(default_content_dir())["id"]
-    guides = GuideIndex(list(content.guides["id"].values()), lexicon, Stemmer("id"))
-    # "penempatan" (placement) must not fire on its root "tempat" (place)...
-    assert "p3mi" not in guides.query("masalah di tempat kerja saya").implied
-    assert "p3mi" in guides.query("negara penempatan pekerja migran").implied
-    # ...while a root ("tahan bos") matches every form of it.
-    assert "paspor" in guides.query("dokumen sy ditahan bos").implied
-    assert "paspor" in guides.query("dokumen sy tertahan di bos").implied
-
-
-def test_multi_word_synonyms_replace_the_phrase() -> None:
-    lexicon = load_lexicons(default_content_dir())["id"]
-    # "tidak tahan" is "cannot bear it", not "held" (ditahan).
-    assert [t.text for t in normalise("anak sy gk tahan lagi", lexicon)][:4] == [
-        "anak", "saya", "tidak", "kuat",
-    ]  # fmt: skip
-
-
-def test_synonyms_file_names_words_yaml_misreads(tmp_path: Path) -> None:
-    (tmp_path / "search").mkdir()
-    (tmp_path / "search" / "synonyms.yaml").write_text("id:\n  words:\n    no: nomor\n")
-    with pytest.raises(ValueError, match="quotes"):
-        load_lexicons(tmp_path)
 
 
 def test_importing_search_builds_nothing() -> None:
