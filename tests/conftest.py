@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_application, running
+from bot.app import ReadOnlyServices, build_application, load_read_only, running
 from bot.config import Settings
+from bot.content import default_content_dir
 from bot.context import KawanApplication
 from bot.storage.db import Database
 from bot.storage.repos import Repositories
 from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person
+from bot.ui.i18n import default_locales_dir
 
 OFFICERS_CHAT = -1001234567890
 OFFICER = Person(id=900_001, first_name="Officer", language_code="id")
 CITIZEN = Person(id=100_001, first_name="Siti", language_code="id")
+
+# tests/ is a package (so tests/handlers/test_privacy.py and tests/storage/test_privacy.py
+# do not clash); pytest names this module tests.conftest. Test files import the helpers
+# here as `from conftest import ...`: the short name stays valid for them.
+sys.modules.setdefault("conftest", sys.modules[__name__])
+
+
+@pytest.fixture(scope="session")
+def read_only() -> ReadOnlyServices:
+    """Content, catalogs, question index and detectors: read-only, so built once per session.
+
+    The same objects every Application in the tests gets (build_services asks the same cache),
+    so unit tests of search, danger, offers and asks pay nothing once any app test has run.
+    """
+    default_locale = Settings(database_path=Path("unused.sqlite3")).default_locale
+    return load_read_only(
+        default_content_dir().resolve(), default_locales_dir().resolve(), default_locale
+    )
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Words for codes: what officers read instead of the values the database keeps.
 
 Every code a card, a history, /kasus or /antrian shows goes through here, in the officers'
-language. A new event kind needs a line in EVENT_LABELS (tests/test_workbench.py renders every
+language. A new event kind needs a line in EVENT_LABELS (tests/queue/test_labels.py renders every
 one); an unknown code reads "other", never the code itself.
 """
 
