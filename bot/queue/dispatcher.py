@@ -35,7 +35,7 @@ NEW_CASE_KINDS = ("case_new", "case_card")
 PERSONAL_KINDS = ("checkin", "advisory")  # asked for: safe hours apply (bot/queue/relay.py)
 # Advisories leave room in Telegram's ~30/s for everything else (replies, danger screens).
 ADVISORIES_PER_SECOND = 25
-ADVISORY_WINDOW_SECONDS = 1.05
+ADVISORY_WINDOW_SECONDS = 1.25  # 25 per 1.25 s: room for delays between us and Telegram
 
 
 class _Held(enum.Enum):
