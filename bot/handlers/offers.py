@@ -17,6 +17,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import KawanContext
 from bot.handlers.screens import Screen, answer_query, nav_row, show
+from bot.offers.check import OfferVerdict
 from bot.ui import limits
 from bot.ui.commands import N_, CommandRegistry
 from bot.ui.fit import fit_html, trim
@@ -32,12 +33,9 @@ def offer_text(message: Message) -> str:
     return (message.text or message.caption or "").strip()[:MAX_OFFER]
 
 
-def verdict_screen(context: KawanContext, text: str) -> Screen:
+def verdict_screen(context: KawanContext, verdict: OfferVerdict) -> Screen:
     """Risk, each red flag quoting the words that triggered it, and what to do next."""
     t = context.t
-    checker = context.services.offers
-    assert checker is not None
-    verdict = checker.check(text)
     flags = [
         {
             "title": render_mapping(hit.flag.title, t.locale),
@@ -95,7 +93,9 @@ async def on_offer(update: Update, context: KawanContext) -> int | None:
 async def _check(update: Update, context: KawanContext, text: str) -> int:
     if context.user_data is not None:  # kept only until the user sends it to KBRI or moves on
         context.user_data["offer"] = text
-    await show(update, context, verdict_screen(context, text), new=True)
+    checker = context.services.offers
+    assert checker is not None
+    await show(update, context, verdict_screen(context, checker.check(text)), new=True)
     return ConversationHandler.END
 
 

@@ -19,6 +19,7 @@ from bot.handlers.answer_view import (
 from bot.handlers.emergency import emergency_screen
 from bot.handlers.offers import MAX_OFFER, verdict_screen
 from bot.handlers.screens import Screen, answer_query, nav_row, rendered_once, show, stale_button
+from bot.offers.check import OfferVerdict
 from bot.runtime.ratelimit import Priority, raise_priority
 from bot.ui.commands import CommandRegistry
 from bot.understanding.danger import DangerHit
@@ -102,16 +103,18 @@ async def on_question(update: Update, context: KawanContext) -> None:
     if context.user_data is not None:  # "Ask KBRI" (h:ask) carries these words into a request
         context.user_data["asked"] = {"text": text}
     # A forwarded text is often a job ad someone received: check it like /cek would.
-    offers = services.offers
-    forwarded = offers is not None and message.forward_origin is not None
-    if forwarded and offers is not None and offers.check(message.text).risk != "low":
-        await _show_verdict(update, context, message.text)
-        return
+    offer, offers = message.text[:MAX_OFFER], services.offers
+    if offers is not None and message.forward_origin is not None:
+        verdict = offers.check(offer)
+        if verdict.risk != "low":
+            await _show_verdict(update, context, offer, verdict)
+            return
     hit = services.danger.check(text) if services.danger is not None else None
     # An ad pasted without /cek (long, worded like an ad, several signs at once) gets a verdict;
     # a danger message never does: the emergency screen comes first.
-    if hit is None and offers is not None and offers.looks_like_ad(message.text):
-        await _show_verdict(update, context, message.text)
+    ad = offers.as_ad(offer) if hit is None and offers is not None else None
+    if ad is not None:
+        await _show_verdict(update, context, offer, ad)
         return
     if hit is not None:
         raise_priority(Priority.DANGER)  # the emergency screen goes before everything else
@@ -133,12 +136,13 @@ async def on_question(update: Update, context: KawanContext) -> None:
         await show(update, context, not_sure_screen(context, answers, locale))
 
 
-async def _show_verdict(update: Update, context: KawanContext, text: str) -> None:
+async def _show_verdict(
+    update: Update, context: KawanContext, offer: str, verdict: OfferVerdict
+) -> None:
     """The offer's verdict, the offer kept for "send this offer to KBRI" (o:report)."""
-    offer = text[:MAX_OFFER]
     if context.user_data is not None:
         context.user_data["offer"] = offer
-    await show(update, context, verdict_screen(context, offer))
+    await show(update, context, verdict_screen(context, verdict))
 
 
 async def on_answer_button(update: Update, context: KawanContext) -> None:

@@ -109,9 +109,12 @@ class OfferChecker:
 
     def check(self, text: str) -> OfferVerdict:
         """Score one offer; pure and fast, never raises on any string."""
-        if not isinstance(text, str):
-            text = ""
-        norm = self._normaliser.normalise(text[:MAX_CHARS])
+        return self._verdict(self._normal(text))
+
+    def _normal(self, text: str) -> NormalText:
+        return self._normaliser.normalise(text[:MAX_CHARS] if isinstance(text, str) else "")
+
+    def _verdict(self, norm: NormalText) -> OfferVerdict:
         amounts = self._money.find(norm.text)
         found: list[tuple[Rule, FlagHit]] = []
         for rule in self._rules:
@@ -142,23 +145,26 @@ class OfferChecker:
             matched=frozenset(r.flag.id for r, _ in found),
         )
 
-    def looks_like_ad(self, text: str) -> bool:
-        """A job ad pasted without /cek: long enough, and several of the checker's signs at once
-        (with some of an ad's wording, or so many signs that the wording does not matter).
+    def as_ad(self, text: str) -> OfferVerdict | None:
+        """The verdict of a job ad pasted without /cek, or None for a question: an ad is long
+        enough and has several of the checker's signs at once (with some of an ad's wording, or
+        so many signs that the wording does not matter).
 
         A question about jobs ("legal gk kerja di kamboja?") or a relative's worry names one or
         two signs, so it still gets an answer, not a verdict.
         """
         shape = self._ad
         if not isinstance(text, str) or len(text) < shape.min_chars or shape.markers is None:
-            return False
-        signs = len(self.check(text).matched - {"abroad_unspecified"})
+            return None
+        norm = self._normal(text)
+        verdict = self._verdict(norm)
+        signs = len(verdict.matched - {"abroad_unspecified"})
         if signs >= shape.signs_alone:
-            return True
+            return verdict
         if signs < shape.min_signs:
-            return False
-        norm = self._normaliser.normalise(text[:MAX_CHARS])
-        return len({m.group(0) for m in shape.markers.finditer(norm.text)}) >= shape.min_markers
+            return None
+        markers = {m.group(0) for m in shape.markers.finditer(norm.text)}
+        return verdict if len(markers) >= shape.min_markers else None
 
     def _negated(self, norm: NormalText, start: int, end: int) -> bool:
         # "tanpa pengalaman, biaya pendaftaran 300rb": a negator never reaches past a comma.

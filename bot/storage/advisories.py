@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.db import Database
+from bot.storage.outbox import PENDING
 from bot.storage.timestamps import parse_utc, parse_utc_or_none, stamp
 
 _OF_ADVISORY = "kind = 'advisory' AND json_extract(payload, '$.advisory') = ?"
-_PENDING = "delivered_at IS NULL AND failed_at IS NULL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +139,14 @@ class AdvisoryRepository:
             )
             return await self._db.execute(
                 f"UPDATE outbox SET failed_at = ?, last_error = 'cancelled' "
-                f"WHERE {_OF_ADVISORY} AND {_PENDING}",
+                f"WHERE {_OF_ADVISORY} AND {PENDING}",
                 (moment, advisory_id),
             )
 
     async def progress(self, advisory_id: int) -> Progress:
         row = await self._db.fetchone(
             "SELECT COUNT(delivered_at) AS delivered, COUNT(failed_at) AS failed, "
-            f"SUM({_PENDING}) AS pending FROM outbox WHERE {_OF_ADVISORY}",
+            f"SUM({PENDING}) AS pending FROM outbox WHERE {_OF_ADVISORY}",
             (advisory_id,),
         )
         assert row is not None

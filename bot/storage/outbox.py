@@ -10,7 +10,7 @@ from bot.storage.db import Database
 from bot.storage.models import NewOutbox, OutboxItem
 from bot.storage.timestamps import parse_utc, parse_utc_or_none, stamp
 
-_PENDING = "delivered_at IS NULL AND failed_at IS NULL"
+PENDING = "delivered_at IS NULL AND failed_at IS NULL"  # a row not sent and not given up
 _MAX_ERROR = 500
 ADVISORY_BATCH = 50  # two advisory windows' worth per round
 
@@ -92,7 +92,7 @@ class OutboxRepository:
         self, where: str, values: tuple[int, ...], now: datetime | None, limit: int
     ) -> list[OutboxItem]:
         rows = await self._db.fetchall(
-            f"SELECT * FROM outbox WHERE {_PENDING} AND held = 0 AND due_at <= ? {where} "
+            f"SELECT * FROM outbox WHERE {PENDING} AND held = 0 AND due_at <= ? {where} "
             "ORDER BY due_at, id LIMIT ?",
             (stamp(now), *values, limit),
         )
@@ -100,7 +100,7 @@ class OutboxRepository:
 
     async def count_pending(self, kind: str | None = None) -> int:
         """Rows waiting for delivery (not held), due or not; optionally of one kind."""
-        sql = f"SELECT COUNT(*) FROM outbox WHERE {_PENDING} AND held = 0"
+        sql = f"SELECT COUNT(*) FROM outbox WHERE {PENDING} AND held = 0"
         if kind is None:
             return int(await self._db.scalar(sql))
         return int(await self._db.scalar(sql + " AND kind = ?", (kind,)))
@@ -111,7 +111,7 @@ class OutboxRepository:
         """Record delivery (and the Telegram message id); False if it was already final."""
         changed = await self._db.execute(
             f"UPDATE outbox SET delivered_at = ?, result_message_id = ?, held = 0 "
-            f"WHERE id = ? AND {_PENDING}",
+            f"WHERE id = ? AND {PENDING}",
             (stamp(now), message_id, item_id),
         )
         return changed == 1
@@ -120,7 +120,7 @@ class OutboxRepository:
         """Count a failed attempt and try again at `due_at` (`error`: a class or status only)."""
         changed = await self._db.execute(
             f"UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
-            f"WHERE id = ? AND {_PENDING}",
+            f"WHERE id = ? AND {PENDING}",
             (stamp(due_at), error[:_MAX_ERROR], item_id),
         )
         return changed == 1
@@ -129,7 +129,7 @@ class OutboxRepository:
         """Stop trying (e.g. the user blocked the bot); the row stays for the record."""
         changed = await self._db.execute(
             f"UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? "
-            f"WHERE id = ? AND {_PENDING}",
+            f"WHERE id = ? AND {PENDING}",
             (stamp(now), error[:_MAX_ERROR], item_id),
         )
         return changed == 1
@@ -138,7 +138,7 @@ class OutboxRepository:
         """Keep a row back until the citizen next writes ("never message me first", blocked)."""
         changed = await self._db.execute(
             f"UPDATE outbox SET held = 1, last_error = COALESCE(?, last_error) "
-            f"WHERE id = ? AND {_PENDING}",
+            f"WHERE id = ? AND {PENDING}",
             (reason, item_id),
         )
         return changed == 1
@@ -146,7 +146,7 @@ class OutboxRepository:
     async def held_chats(self, reason: str) -> set[int]:
         """Chats with rows held for `reason` (e.g. the citizen blocked the bot)."""
         rows = await self._db.fetchall(
-            f"SELECT DISTINCT target_chat_id FROM outbox WHERE held = 1 AND {_PENDING} "
+            f"SELECT DISTINCT target_chat_id FROM outbox WHERE held = 1 AND {PENDING} "
             "AND last_error = ?",
             (reason,),
         )
@@ -157,7 +157,7 @@ class OutboxRepository:
         moment = stamp(now)
         async with self._db.transaction():
             rows = await self._db.fetchall(
-                f"SELECT id FROM outbox WHERE target_chat_id = ? AND held = 1 AND {_PENDING} "
+                f"SELECT id FROM outbox WHERE target_chat_id = ? AND held = 1 AND {PENDING} "
                 "ORDER BY id",
                 (chat_id,),
             )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.db import Database
+from bot.storage.outbox import PENDING
 from bot.storage.timestamps import stamp
 
 # Every personal column of a case. The shell (ref, kind, category, urgent, status, locale,
@@ -128,8 +129,7 @@ class PrivacyRepository:
                 "SELECT COUNT(*) FROM chat_messages WHERE chat_id = ?", (user_id,)
             )
             waiting = await self._db.scalar(
-                "SELECT COUNT(*) FROM outbox WHERE target_chat_id = ? "
-                "AND delivered_at IS NULL AND failed_at IS NULL",
+                f"SELECT COUNT(*) FROM outbox WHERE target_chat_id = ? AND {PENDING}",
                 (user_id,),
             )
         return {

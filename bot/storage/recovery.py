@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.storage.case_rows import insert_event
 from bot.storage.db import Database
+from bot.storage.outbox import PENDING
 from bot.storage.timestamps import parse_utc, stamp
 
 MAX_FAILURES = 5  # wrong phrases for one reference before its recovery is locked
@@ -144,7 +145,7 @@ class RecoveryRepository:
                 # Replies still queued for the lost phone go to the new account instead.
                 await self._db.execute(
                     "UPDATE outbox SET target_chat_id = ?, held = 0 WHERE case_id = ? "
-                    "AND target_chat_id = ? AND delivered_at IS NULL AND failed_at IS NULL",
+                    f"AND target_chat_id = ? AND {PENDING}",
                     (request.new_chat_id, request.case_id, old_chat),
                 )
                 await self._db.execute(

@@ -10,11 +10,10 @@ from datetime import datetime
 
 from bot.storage.db import Database
 from bot.storage.models import OutboxItem
-from bot.storage.outbox import outbox_from_row
+from bot.storage.outbox import PENDING, outbox_from_row
 from bot.storage.timestamps import stamp
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-_PENDING = "delivered_at IS NULL AND failed_at IS NULL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +91,7 @@ class RelayedRows:
     async def replace_pending(self, item_id: int, payload: dict[str, object]) -> bool:
         """Change a row's payload while it is still queued; False once delivered or given up."""
         changed = await self._db.execute(
-            f"UPDATE outbox SET payload = ? WHERE id = ? AND {_PENDING}",
+            f"UPDATE outbox SET payload = ? WHERE id = ? AND {PENDING}",
             (json.dumps(payload, ensure_ascii=False, sort_keys=True), item_id),
         )
         return changed == 1
@@ -101,7 +100,7 @@ class RelayedRows:
         """A queued row replaced by an edit: given up, kept for the record."""
         changed = await self._db.execute(
             f"UPDATE outbox SET failed_at = ?, last_error = 'replaced by an edit' "
-            f"WHERE id = ? AND {_PENDING}",
+            f"WHERE id = ? AND {PENDING}",
             (stamp(now), item_id),
         )
         return changed == 1

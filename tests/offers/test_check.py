@@ -350,14 +350,14 @@ def test_a_pasted_ad_looks_like_one_and_a_question_does_not(checker: OfferChecke
         "LOKER KAMBOJA dibutuhkan admin CS online, gaji 15jt/bln + bonus, tanpa pengalaman, "
         "tiket pesawat & mess ditanggung, berangkat pakai visa turis dulu, hubungi WA"
     )
-    assert checker.looks_like_ad(ad)
+    assert checker.as_ad(ad) is not None
     for question in (
         "legal gk sih kerja di kamboja? temen sy ditawarin kerja jd admin",
         "anak saya berangkat ke kamboja katanya kerja jadi admin, sdh 3 minggu tdk bs dihubungi",
         "berapa denda overstay di kamboja kalau sudah 45 hari? saya takut ditangkap polisi",
         "short",
     ):
-        assert not checker.looks_like_ad(question), question
+        assert checker.as_ad(question) is None, question
 
 
 @pytest.mark.skipif(not EVAL.is_dir(), reason="the development sets are not beside this checkout")
@@ -369,4 +369,4 @@ def test_development_questions_are_never_taken_for_ads(checker: OfferChecker) ->
         if line.strip()
     ]
     assert len(texts) > 40
-    assert [t for t in texts if checker.looks_like_ad(t)] == []
+    assert [t for t in texts if checker.as_ad(t) is not None] == []
