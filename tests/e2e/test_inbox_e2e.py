@@ -66,7 +66,7 @@ async def test_sigkill_mid_burst_loses_no_officer_reply_telegram_delivered(tmp_p
             update_id = api.next_update_id()
             ids.append(update_id)
             server.push_update({"update_id": update_id, "message": message})
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(30):
             await process.wait()  # killed by get_updates above, once Telegram forgot the replies
         assert killed_with[0] < REPLIES  # the kill really came before every reply was relayed
         process = await start()  # type: ignore[misc]

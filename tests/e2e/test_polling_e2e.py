@@ -24,11 +24,12 @@ ROOT = str(Path(__file__).resolve().parents[2])
 
 
 async def _wait_for(
-    api: OfflineBotAPI, predicate: Callable[[], bool], seconds: float = 10.0
+    api: OfflineBotAPI, predicate: Callable[[], bool], seconds: float = 30.0
 ) -> None:
     """Until predicate() holds, checked again after each Bot API call the bot makes.
 
-    The bot's own steps wake the test (no clock is polled); fails after `seconds`.
+    The bot's own steps wake the test (no clock is polled); fails after `seconds`, a bound
+    on liveness, not speed: the suite runs in parallel workers on a shared machine.
     """
     step = asyncio.Event()
 
