@@ -122,6 +122,13 @@ class Content:
     contacts: tuple[Contact, ...]
     embassy: Embassy
 
+    def contact(self, contact_id: str) -> Contact:
+        """The contact with this id; a KeyError names an id the content lacks."""
+        for contact in self.contacts:
+            if contact.id == contact_id:
+                return contact
+        raise KeyError(contact_id)
+
     def guide(self, locale: str, guide_id: str) -> Guide | None:
         return self.guides.get(locale, {}).get(guide_id)
 

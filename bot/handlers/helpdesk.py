@@ -97,7 +97,11 @@ async def _start(
     await answer_query(update)
     t = context.t
     if context.user_record is not None and context.user_record.blocked:
-        text = t("You cannot send new requests at the moment. In an emergency, call 117.")
+        police = context.services.content.contact("police").value
+        text = t(
+            "You cannot send new requests at the moment. In an emergency, call %(police)s.",
+            police=police,
+        )
         await show(update, context, Screen(text), new=True)
         return ConversationHandler.END
     draft = draft or Draft(kind=kind)

@@ -99,8 +99,9 @@ async def closed(update: Update, context: KawanContext) -> int:
     """The draft expired or was erased: say so, end the conversation."""
     await answer_query(update)
     text = context.t(
-        "This help request is no longer open (it closes after 30 minutes without an answer). "
-        "Nothing was saved or sent. Start again with /bantuan whenever you are ready."
+        "This help request is no longer open (it closes after %(minutes)s minutes without an "
+        "answer). Nothing was saved or sent. Start again with /bantuan whenever you are ready.",
+        minutes=DRAFT_TTL_SECONDS // 60,
     )
     await show(update, context, Screen(text, (nav_row(context.t),)))
     return ConversationHandler.END

@@ -46,8 +46,9 @@ async def prepare(update: object, context: KawanContext) -> None:
         if warn and chat is not None:
             await context.bot.send_message(chat.id, context.t(
                 "You are sending many messages very fast. I will read more slowly for a short "
-                "moment. Take a breath: if you are in danger, call 117. Messages for KBRI about an "
-                "open request are still passed on."
+                "moment. Take a breath: if you are in danger, call %(police)s. Messages for KBRI "
+                "about an open request are still passed on.",
+                police=services.content.contact("police").value,
             ))  # fmt: skip
         if not await _has_open_case(context, user.id):
             raise ApplicationHandlerStop
