@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
@@ -23,6 +24,7 @@ from bot.offers.check import OfferVerdict
 from bot.runtime.ratelimit import Priority, raise_priority
 from bot.ui.commands import CommandRegistry
 from bot.understanding.danger import DangerHit
+from bot.understanding.estimates import parse_duration
 from bot.understanding.search import Answer
 
 _ANSWER = re.compile(r"^a:(id|en):([a-z0-9-]{1,40}):(\d{1,2}|-)$")
@@ -76,6 +78,8 @@ def pick_answer(
         # The search's other guesses for such a question are rarely related: none are offered.
         section = fitting_section(context, locale, ask.guide, None, text, ask.headings)
         return Pick(ask.guide, section, (), ask.contacts, urgent=urgent, question=text)
+    if answers and not answers[0].confident and _names_overstay(context, text, answers[0]):
+        answers = [replace(answers[0], confident=True), *answers[1:]]
     if not answers or not answers[0].confident:
         if ask is None or not ask.fallback:
             return None
@@ -91,6 +95,16 @@ def pick_answer(
         held = holding_section(context, locale, best.guide_id, values, headings)
         section = section if held is None else held
     return Pick(best.guide_id, section, tuple(answers[1:]), lead, urgent=urgent, question=text)
+
+
+def _names_overstay(context: KawanContext, text: str, best: Answer) -> bool:
+    """"overstayed three weeks, how much?": the fine's guide leads and a duration is named.
+
+    The search alone is unsure of such short English questions; the duration makes the
+    estimate (answer_view) the fact asked for, so the fine's guide answers.
+    """
+    rate = context.services.fine_rate
+    return rate is not None and best.topic == rate.topic and parse_duration(text) is not None
 
 
 async def on_question(update: Update, context: KawanContext) -> None:
