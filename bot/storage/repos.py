@@ -60,7 +60,7 @@ class Repositories:
         inactive that long, drops message ids too old to delete and old delivered outbox rows.
         """
         cutoff = now - timedelta(days=retention_days)
-        purged = await self.privacy.purge_closed_before(cutoff)
+        purged = await self.privacy.purge_closed_before(cutoff, now=now)
         await self.users.forget_inactive(cutoff)
         await self.messages.forget_older_than(now - DELETABLE_FOR)
         await self.outbox.prune_delivered(now - OUTBOX_KEPT)
