@@ -29,6 +29,7 @@ from bot.understanding.search import Answer
 
 _ANSWER = re.compile(r"^a:(id|en):([a-z0-9-]{1,40}):(\d{1,2}|-)$")
 MAX_QUESTION = 1000  # longer texts are searched by their beginning
+FINE_TIE = 0.02  # scores this close are a tie between the fine's guide and another
 FAMILY_MARGIN = 1.5  # a relative's message gets "how to report" unless another part fits far better
 
 
@@ -78,8 +79,7 @@ def pick_answer(
         # The search's other guesses for such a question are rarely related: none are offered.
         section = fitting_section(context, locale, ask.guide, None, text, ask.headings)
         return Pick(ask.guide, section, (), ask.contacts, urgent=urgent, question=text)
-    if answers and not answers[0].confident and _names_overstay(context, text, answers[0]):
-        answers = [replace(answers[0], confident=True), *answers[1:]]
+    answers = _fine_first(context, text, answers)
     if not answers or not answers[0].confident:
         if ask is None or not ask.fallback:
             return None
@@ -97,14 +97,21 @@ def pick_answer(
     return Pick(best.guide_id, section, tuple(answers[1:]), lead, urgent=urgent, question=text)
 
 
-def _names_overstay(context: KawanContext, text: str, best: Answer) -> bool:
-    """"overstayed three weeks, how much?": the fine's guide leads and a duration is named.
+def _fine_first(context: KawanContext, text: str, answers: list[Answer]) -> list[Answer]:
+    """"overstayed three weeks, how much?": a named duration makes the fine's guide answer.
 
-    The search alone is unsure of such short English questions; the duration makes the
-    estimate (answer_view) the fact asked for, so the fine's guide answers.
+    When the question names a duration and the fine's guide leads or ties the best guess
+    ("overstay setahun, bakal dipenjara?" scores deportation as high), the estimate
+    (answer_view) is the most concrete fact to give, so that guide answers, sure of itself:
+    the search alone is unsure of such short questions.
     """
     rate = context.services.fine_rate
-    return rate is not None and best.topic == rate.topic and parse_duration(text) is not None
+    if rate is None or not answers or parse_duration(text) is None:
+        return answers
+    fine = next((a for a in answers if a.topic == rate.topic), None)
+    if fine is None or fine.score < answers[0].score - FINE_TIE:
+        return answers
+    return [replace(fine, confident=True), *(a for a in answers if a is not fine)]
 
 
 async def on_question(update: Update, context: KawanContext) -> None:
