@@ -17,7 +17,7 @@ from bot.transport.driver import ChatDriver
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person
 from conftest import CITIZEN, OFFICER, OFFICERS_CHAT, make_settings
-from tests.scenes import open_case, settle, to_officers, words
+from tests.scenes import AWKWARD, open_case, settle, to_officers, words
 
 # The Indonesian commands, and the English aliases an English-speaking desk may type.
 COMMANDS = {
@@ -204,3 +204,17 @@ async def test_a_note_typed_in_the_topic_belongs_to_that_case(
     events = await app.services.repos.cases.events(case.id)
     assert ("note", "sudah telepon majikan") in [(e.kind, e.body) for e in events]
     assert [m for m, p in api.calls[before:] if p.get("chat_id") == citizen.chat_id] == []
+
+
+async def test_a_huge_note_full_of_markup_is_kept_and_the_case_still_fits_one_message(
+    app: KawanApplication, api: OfflineBotAPI, citizen: ChatDriver, officer: ChatDriver
+) -> None:
+    case = await open_case(app, api, citizen)
+    await officer.send(f"/catatan {case.ref} {AWKWARD}")
+    events = await app.services.repos.cases.events(case.id)
+    (body,) = [e.body for e in events if e.kind == "note"]
+    assert body is not None and body.split() == AWKWARD.split()  # kept whole, as text
+    await officer.send(f"/kasus {case.ref}")
+    (shown,) = said(officer)
+    assert case.ref in shown and "a&b <c>" in shown  # Telegram parsed it: escaped, not markup
+    assert len(shown) <= 4096
