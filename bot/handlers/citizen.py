@@ -147,7 +147,7 @@ async def add_to_case(
     await show(
         update,
         context,
-        Screen(t("✓ Added to your request %(ref)s and sent to KBRI.", ref=case.ref)),
+        Screen(t("✓ Added to your request %(ref)s; it is on its way to KBRI.", ref=case.ref)),
         new=True,
     )
 

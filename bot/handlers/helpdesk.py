@@ -95,14 +95,8 @@ async def _start(
     update: Update, context: KawanContext, kind: Kind, draft: Draft | None = None
 ) -> int:
     await answer_query(update)
-    t = context.t
     if context.user_record is not None and context.user_record.blocked:
-        police = context.services.content.contact("police").value
-        text = t(
-            "You cannot send new requests at the moment. In an emergency, call %(police)s.",
-            police=police,
-        )
-        await show(update, context, Screen(text), new=True)
+        await show(update, context, Screen(views.blocked_text(context)), new=True)
         return ConversationHandler.END
     draft = draft or Draft(kind=kind)
     await _notice(update, context, views.intro_text(context, draft))

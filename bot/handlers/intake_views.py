@@ -107,6 +107,14 @@ async def closed(update: Update, context: KawanContext) -> int:
     return ConversationHandler.END
 
 
+def blocked_text(context: KawanContext) -> str:
+    """What a person barred from new requests reads instead: the emergency number."""
+    return context.t(
+        "You cannot send new requests at the moment. In an emergency, call %(police)s.",
+        police=context.services.content.contact("police").value,
+    )
+
+
 def intro_text(context: KawanContext, draft: Draft) -> str:
     """What the first screen of a request says; a request from written words says it keeps them."""
     t = context.t

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 
 from telegram import Update
@@ -27,6 +28,7 @@ from bot.queue.agencies import (
     find_agency,
     referral_agencies,
 )
+from bot.queue.notices import gives_away, seal
 from bot.storage.models import Case, NewOutbox
 from bot.storage.refs import normalise_ref
 from bot.ui.commands import N_, CommandRegistry
@@ -49,7 +51,11 @@ def _notice(context: KawanContext, case: Case, key: str, found: Contact | None) 
     name = agency_label(context.services.content, key, ct.locale) or key
     referral = found.referral if found is not None else None
     next_text = referral.next.get(ct.locale) if referral and referral.next else None
-    return citizen_notice(case, referral_text(ct, case, name, next_text), ct)
+    text = referral_text(ct, case, name, next_text)
+    notice = citizen_notice(case, text, ct)
+    if gives_away(text):  # a typed name ("KBRI Bangkok") would reach the lock screen: seal it
+        notice = dataclasses.replace(notice, payload={**notice.payload, "sealed": seal(ct)})
+    return notice
 
 
 @case_button()

@@ -61,11 +61,13 @@ def citizen_payload(
     if copy_from is not None:
         payload["copy_from"] = copy_from
     if is_discreet(case):
-        payload["sealed"] = {
-            "text": ct("There is a new message for you."),
-            "button": ct("📩 Open"),
-        }
+        payload["sealed"] = seal(ct)
     return payload
+
+
+def seal(ct: Translator) -> dict[str, str]:
+    """What a sealed message shows until opened: a neutral line and the button to open it."""
+    return {"text": ct("There is a new message for you."), "button": ct("📩 Open")}
 
 
 def reply_header(ct: Translator, ref: str) -> str:
@@ -77,8 +79,7 @@ def sealed(ct: Translator, case: Case, rows: list[NewOutbox]) -> list[NewOutbox]
     """The same rows, each sealed when the citizen of `case` chose discretion."""
     if not is_discreet(case):
         return rows
-    seal = {"text": ct("There is a new message for you."), "button": ct("📩 Open")}
-    return [dataclasses.replace(r, payload={**r.payload, "sealed": seal}) for r in rows]
+    return [dataclasses.replace(r, payload={**r.payload, "sealed": seal(ct)}) for r in rows]
 
 
 def preview(text: str) -> str:

@@ -59,7 +59,9 @@ async def test_a_follow_up_joins_the_case_and_reaches_its_topic(
     citizen = ChatDriver(app, api, person(101_100, locale))
     case = await open_case(app, api, citizen)
     await citizen.send("Saya sudah pindah ke Phnom Penh.")
-    ack = words(app, locale, "✓ Added to your request %(ref)s and sent to KBRI.", ref=case.ref)
+    ack = words(
+        app, locale, "✓ Added to your request %(ref)s; it is on its way to KBRI.", ref=case.ref
+    )
     assert citizen.text == ack
     before = len(api.calls)
     await settle(app)
@@ -79,7 +81,7 @@ async def test_stickers_photos_and_voice_notes_are_copied_to_the_topic(
     caption = "Ini buktinya" if kind == "photo" else None
     await citizen.send(kind=kind, caption=caption)
     assert citizen.text == words(
-        app, "id", "✓ Added to your request %(ref)s and sent to KBRI.", ref=case.ref
+        app, "id", "✓ Added to your request %(ref)s; it is on its way to KBRI.", ref=case.ref
     )
     sent_id = max(api.chat(citizen.chat_id).messages)  # the bot's answer came after it
     source = max(m for m in api.chat(citizen.chat_id).messages if m < sent_id)

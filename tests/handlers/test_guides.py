@@ -31,10 +31,15 @@ async def test_every_guide_opens_in_both_languages_and_telegram_accepts_every_me
 
 
 async def test_a_page_past_the_end_shows_the_last_page(citizen: ChatDriver) -> None:
-    first = await citizen.callback("g:pulang-aman:0")
+    pages: list[str] = []
+    for page in range(20):  # page by page until a page repeats: that is the last one
+        shown = next(r.text for r in await citizen.callback(f"g:pulang-aman:{page}")
+                     if r.method in SHOWN)  # fmt: skip
+        if pages and shown == pages[-1]:
+            break
+        pages.append(shown)
     last = await citizen.callback("g:pulang-aman:99")
-    shown_first = next(r.text for r in first if r.method in SHOWN)
-    assert next(r.text for r in last if r.method in SHOWN) == shown_first  # the same page
+    assert next(r.text for r in last if r.method in SHOWN) == pages[-1]
 
 
 async def test_an_unknown_guide_or_forged_data_is_a_stale_button(citizen: ChatDriver) -> None:

@@ -206,3 +206,19 @@ async def test_a_discreet_person_gets_the_referral_sealed(
     await citizen.press("s:open:")
     opened = api.sent("sendMessage", chat_id=citizen.chat_id)[-1]["text"]
     assert opened.startswith(_first_line(app, "id", case, _label(app, "kp2mi", "id")))
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+async def test_a_typed_name_that_would_give_away_the_embassy_is_sealed(
+    app: KawanApplication, api: OfflineBotAPI, officer: ChatDriver, locale: str
+) -> None:
+    citizen = ChatDriver(app, api, person(103_400, locale))
+    case = await open_case(app, api, citizen)
+    before = len(api.calls)
+    await officer.send("/rujuk KBRI Bangkok", thread_id=case.thread_id)
+    await settle(app)
+    (told,) = sent_since(api, before, citizen.chat_id)
+    assert told["text"] == words(app, locale, "There is a new message for you.")
+    await citizen.press(words(app, locale, "📩 Open"))
+    opened = api.sent("sendMessage", chat_id=citizen.chat_id)[-1]["text"]
+    assert opened.startswith(_first_line(app, locale, case, "KBRI Bangkok"))
