@@ -299,3 +299,16 @@ async def test_ptb_sees_telegrams_errors_through_the_offline_request(
     api.fault_policy = lambda method, params: (0, "lost", None)
     with pytest.raises(TimedOut):
         await bot.send_message(USER + 1, "x")
+
+
+def test_lengths_are_counted_in_utf16_code_units_as_telegram_counts_them(
+    api: OfflineBotAPI,
+) -> None:
+    emoji = "😀"  # outside the BMP: two UTF-16 code units, one Python character
+    assert send(api, text=emoji * (limits.TEXT // 2))["text"] == emoji * 2048
+    long = refused(api, "sendMessage", chat_id=USER, text=emoji * (limits.TEXT // 2) + "a")
+    assert long.description == "Bad Request: text is too long"
+    query = api.press_button()
+    text = emoji * (limits.CALLBACK_ANSWER // 2) + "a"
+    error = refused(api, "answerCallbackQuery", callback_query_id=query, text=text)
+    assert error.description == "Bad Request: MESSAGE_TOO_LONG"
