@@ -45,7 +45,8 @@ def api(clock: Clock) -> OfflineBotAPI:
 @pytest.fixture
 async def bot(api: OfflineBotAPI, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Bot]:
     monkeypatch.setenv("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta
-    async with Bot(OFFLINE_TOKEN, request=OfflineRequest(api)) as client:
+    local = OfflineRequest(api)  # both PTB requests answered in-process
+    async with Bot(OFFLINE_TOKEN, request=local, get_updates_request=local) as client:
         yield client
 
 

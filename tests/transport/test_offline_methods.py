@@ -42,7 +42,8 @@ def api() -> OfflineBotAPI:
 
 @pytest.fixture
 async def bot(api: OfflineBotAPI) -> AsyncIterator[Bot]:
-    async with Bot(OFFLINE_TOKEN, request=OfflineRequest(api)) as client:
+    local = OfflineRequest(api)  # both PTB requests answered in-process
+    async with Bot(OFFLINE_TOKEN, request=local, get_updates_request=local) as client:
         yield client
 
 

@@ -9,7 +9,7 @@ from telegram import Bot, MessageOriginHiddenUser
 from telegram.constants import ChatType, MessageEntityType
 
 from bot.app import OFFLINE_TOKEN
-from bot.transport.offline import OfflineBotAPI
+from bot.transport.offline import OfflineBotAPI, OfflineRequest
 from bot.transport.updates import MEDIA_KINDS, Person, UpdateFactory
 
 SITI = Person(id=100_001, first_name="Siti", language_code="id", username="siti_pp")
@@ -24,9 +24,16 @@ def api() -> OfflineBotAPI:
     return fake
 
 
+@pytest.fixture(scope="module")
+def bot() -> Bot:
+    """Only what updates are bound to; never called (and no HTTP client to build)."""
+    unused = OfflineRequest(OfflineBotAPI())
+    return Bot(OFFLINE_TOKEN, request=unused, get_updates_request=unused)
+
+
 @pytest.fixture
-def factory(api: OfflineBotAPI) -> UpdateFactory:
-    return UpdateFactory(api, Bot(OFFLINE_TOKEN))
+def factory(api: OfflineBotAPI, bot: Bot) -> UpdateFactory:
+    return UpdateFactory(api, bot)
 
 
 def test_a_person_is_a_telegram_user_with_only_the_fields_they_have() -> None:
