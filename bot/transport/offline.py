@@ -22,6 +22,7 @@ from bot.transport.chatlog import (
     TelegramBudget,
     check_markup,
     checked_text,
+    utf16_length,
 )
 from bot.transport.offline_methods import FileAndGroupMethods
 from bot.transport.uploads import upload_from
@@ -218,7 +219,7 @@ class OfflineBotAPI(FileAndGroupMethods):
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
-        if len(str(params.get("text") or "")) > CALLBACK_ANSWER:
+        if utf16_length(str(params.get("text") or "")) > CALLBACK_ANSWER:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
