@@ -20,7 +20,7 @@ def translated_ids(locale: str) -> frozenset[str]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.id and all(strings) and not message.fuzzy:
             ids = message.id if isinstance(message.id, tuple) else (message.id,)
-            found.update(ids)
+            found.update(str(i) for i in ids)
     return frozenset(found)
 
 
