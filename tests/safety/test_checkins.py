@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import ReadOnlyServices
 from bot.config import Settings
 from bot.context import KawanApplication
 from bot.queue.notices import gives_away
@@ -52,13 +53,13 @@ async def _stage(app: KawanApplication) -> int:
     return found.stage
 
 
-def test_periods_read_in_days_hours_or_minutes(app: KawanApplication) -> None:
-    t = app.services.catalogs.get("id")
+def test_periods_read_in_days_hours_or_minutes(read_only: ReadOnlyServices) -> None:
+    t = read_only.catalogs.get("id")
     assert every_label(t, 4320) == said_n(t, "every %(n)s day", "every %(n)s days", 3)
     assert every_label(t, 720) == said_n(t, "every %(n)s hour", "every %(n)s hours", 12)
     assert every_label(t, 90) == said_n(t, "every %(n)s minute", "every %(n)s minutes", 90)
     assert "3" in every_label(t, 4320) and "12" in every_label(t, 720)
-    english = app.services.catalogs.get("en")
+    english = read_only.catalogs.get("en")
     assert every_label(english, 1) == "every 1 minute"
     assert every_label(english, 2880) == "every 2 days"
 
