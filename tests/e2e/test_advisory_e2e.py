@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from telegram import Bot
 
 from bot.storage.db import Database
@@ -37,6 +38,7 @@ async def _until(predicate: Any, seconds: float, api: OfflineBotAPI) -> None:
         raise AssertionError(f"the bot did not get there in time: {shown}") from None
 
 
+@pytest.mark.slow
 async def test_sigkill_mid_advisory_reaches_every_subscriber_once_at_most_25_a_second(
     tmp_path: Path,
 ) -> None:

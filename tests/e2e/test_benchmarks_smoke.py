@@ -29,6 +29,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
     return done.stdout, json.loads(out.read_text(encoding="utf-8"))
 
 
+@pytest.mark.heavy
 def test_the_table_is_printed_with_the_machine(run: tuple[str, dict[str, Any]]) -> None:
     stdout, result = run
     assert "| measure | result | target | met |" in stdout

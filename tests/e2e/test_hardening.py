@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -136,6 +137,7 @@ async def _push(
     await app.process_update(update)
 
 
+@pytest.mark.heavy
 def test_a_thousand_fuzzed_updates_cause_no_unhandled_exception(tmp_path: Path) -> None:
     async def scenario() -> None:
         api = OfflineBotAPI()
