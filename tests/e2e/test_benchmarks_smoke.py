@@ -13,10 +13,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+@pytest.mark.heavy
+def test_the_harness_runs_end_to_end_and_reports_sane_values(tmp_path: Path) -> None:
+    """One run (about 25 s of CPU), all its checks: in one test, one worker runs it once."""
+    run = _run(tmp_path)
+    _the_table_is_printed_with_the_machine(run)
+    _the_mix_and_the_echo_bot_both_ran(run)
+    _the_surge_loses_nothing_and_posts_nothing_twice(run)
+    _memory_scale_and_start_up_were_measured(run)
+
+
+def _run(tmp_path: Path) -> tuple[str, dict[str, Any]]:
     """`python -m benchmarks --tiny` in a fresh interpreter: its stdout and its JSON."""
-    out = tmp_path_factory.mktemp("bench") / "result.json"
+    out = tmp_path / "result.json"
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--tiny", "--json", str(out)],
         cwd=ROOT,
@@ -29,8 +38,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
     return done.stdout, json.loads(out.read_text(encoding="utf-8"))
 
 
-@pytest.mark.heavy
-def test_the_table_is_printed_with_the_machine(run: tuple[str, dict[str, Any]]) -> None:
+def _the_table_is_printed_with_the_machine(run: tuple[str, dict[str, Any]]) -> None:
     stdout, result = run
     assert "| measure | result | target | met |" in stdout
     assert "python-telegram-bot" in stdout
@@ -38,7 +46,7 @@ def test_the_table_is_printed_with_the_machine(run: tuple[str, dict[str, Any]]) 
     assert result["machine"]["ptb"].startswith("22.")
 
 
-def test_the_mix_and_the_echo_bot_both_ran(run: tuple[str, dict[str, Any]]) -> None:
+def _the_mix_and_the_echo_bot_both_ran(run: tuple[str, dict[str, Any]]) -> None:
     throughput = run[1]["throughput"]
     mix, echo = throughput["mix"], throughput["echo"]
     assert mix["updates"] == echo["updates"] == 150
@@ -50,7 +58,7 @@ def test_the_mix_and_the_echo_bot_both_ran(run: tuple[str, dict[str, Any]]) -> N
     assert echo["api_calls_per_update"] == 1
 
 
-def test_the_surge_loses_nothing_and_posts_nothing_twice(run: tuple[str, dict[str, Any]]) -> None:
+def _the_surge_loses_nothing_and_posts_nothing_twice(run: tuple[str, dict[str, Any]]) -> None:
     surge = run[1]["surge"]
     assert surge["lost"] == 0, surge["lost_refs"]
     assert surge["duplicates"] == 0
@@ -62,7 +70,7 @@ def test_the_surge_loses_nothing_and_posts_nothing_twice(run: tuple[str, dict[st
     assert surge["intakes"]["started"] == 4
 
 
-def test_memory_scale_and_start_up_were_measured(run: tuple[str, dict[str, Any]]) -> None:
+def _memory_scale_and_start_up_were_measured(run: tuple[str, dict[str, Any]]) -> None:
     footprint = run[1]["footprint"]
     assert footprint["seed"]["rows"]["cases"] == 500
     assert footprint["rss_idle_mb"] > 0

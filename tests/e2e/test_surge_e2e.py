@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from telegram import Bot
 
 from bot.transport.http_server import BotApiHTTPServer
@@ -34,6 +35,7 @@ PEOPLE = 40
 QUESTIONS = ("berapa denda overstay sehari?", "paspor saya ditahan bos", "nomor polisi berapa")
 
 
+@pytest.mark.slow
 async def test_a_burst_past_telegrams_limits_answers_every_button_in_time(tmp_path: Path) -> None:
     api = OfflineBotAPI()  # Telegram's limits on: 30 sends a second, 15 s per button press
     api.chat(-100_559, type="supergroup", title="piket", is_forum=True)
