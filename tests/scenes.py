@@ -11,6 +11,7 @@ from bot.transport.driver import ChatDriver, Reply
 from bot.transport.offline import OfflineBotAPI
 from bot.transport.updates import Person
 from conftest import OFFICERS_CHAT, finish_request
+from tests.translated import said
 
 REF = re.compile(r"KWN-[0-9A-HJKMNP-TV-Z]{6}")
 # 10,000 characters where every other one must be escaped in HTML: what a paste can look like.
@@ -22,9 +23,7 @@ def words(app: KawanApplication, locale: str, msgid: str, **params: object) -> s
     looks for these words also proves the translation exists (no silent English fallback)."""
     t = app.services.catalogs.get(locale)
     assert t.locale == locale, f"no {locale} catalog"
-    entries = t.translations._catalog  # no public "has an entry"; gettext falls back silently
-    assert entries.get(msgid), f"no {locale} translation of {msgid!r}"
-    return t(msgid, **params)
+    return said(t, msgid, **params)
 
 
 async def settle(app: KawanApplication) -> None:
