@@ -98,7 +98,7 @@ def pick_answer(
 
 
 def _fine_first(context: KawanContext, text: str, answers: list[Answer]) -> list[Answer]:
-    """"overstayed three weeks, how much?": a named duration makes the fine's guide answer.
+    """ "overstayed three weeks, how much?": a named duration makes the fine's guide answer.
 
     When the question names a duration and the fine's guide leads or ties the best guess
     ("overstay setahun, bakal dipenjara?" scores deportation as high), the estimate

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 
 from telegram import Update
@@ -28,7 +27,7 @@ from bot.queue.agencies import (
     find_agency,
     referral_agencies,
 )
-from bot.queue.notices import gives_away, seal
+from bot.queue.notices import gives_away, sealed_row
 from bot.storage.models import Case, NewOutbox
 from bot.storage.refs import normalise_ref
 from bot.ui.commands import N_, CommandRegistry
@@ -53,9 +52,8 @@ def _notice(context: KawanContext, case: Case, key: str, found: Contact | None) 
     next_text = referral.next.get(ct.locale) if referral and referral.next else None
     text = referral_text(ct, case, name, next_text)
     notice = citizen_notice(case, text, ct)
-    if gives_away(text):  # a typed name ("KBRI Bangkok") would reach the lock screen: seal it
-        notice = dataclasses.replace(notice, payload={**notice.payload, "sealed": seal(ct)})
-    return notice
+    # A typed name ("KBRI Bangkok") would reach the lock screen: seal it.
+    return sealed_row(ct, notice) if gives_away(text) else notice
 
 
 @case_button()

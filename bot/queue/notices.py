@@ -79,7 +79,12 @@ def sealed(ct: Translator, case: Case, rows: list[NewOutbox]) -> list[NewOutbox]
     """The same rows, each sealed when the citizen of `case` chose discretion."""
     if not is_discreet(case):
         return rows
-    return [dataclasses.replace(r, payload={**r.payload, "sealed": seal(ct)}) for r in rows]
+    return [sealed_row(ct, r) for r in rows]
+
+
+def sealed_row(ct: Translator, row: NewOutbox) -> NewOutbox:
+    """The same row, sealed: it shows a neutral line and opens on request."""
+    return dataclasses.replace(row, payload={**row.payload, "sealed": seal(ct)})
 
 
 def preview(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.transport.telegram_html import TelegramHTMLError, html_to_plain
 from bot.ui import limits
+from bot.ui.fit import units
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "kawan_offline_bot"
@@ -51,11 +52,6 @@ _ADMIN_RIGHTS = (
 )  # fmt: skip
 
 
-def utf16_length(text: str) -> int:
-    """Length as Telegram measures it: UTF-16 code units (an emoji outside the BMP counts 2)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def checked_text(params: dict[str, Any], key: str, limit: int) -> str:
     """The text a user would see; raises ApiError where Telegram would refuse it."""
     text = str(params.get(key) or "")
@@ -66,7 +62,7 @@ def checked_text(params: dict[str, Any], key: str, limit: int) -> str:
             raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
     if key == "text" and not text.strip():
         raise ApiError(400, "Bad Request: message text is empty")
-    if utf16_length(text) > limit:
+    if units(text) > limit:  # UTF-16 code units, as Telegram counts
         raise ApiError(400, f"Bad Request: {key} is too long")
     return text
 

@@ -22,10 +22,10 @@ from bot.transport.chatlog import (
     TelegramBudget,
     check_markup,
     checked_text,
-    utf16_length,
 )
 from bot.transport.offline_methods import FileAndGroupMethods
 from bot.transport.uploads import upload_from
+from bot.ui.fit import units
 from bot.ui.limits import CALLBACK_ANSWER, CALLBACK_ANSWER_SECONDS, REACTION_EMOJI, SEND_METHODS
 
 __all__ = ["ApiError", "ChatLog", "OfflineBotAPI", "OfflineRequest"]
@@ -219,7 +219,7 @@ class OfflineBotAPI(FileAndGroupMethods):
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
-        if utf16_length(str(params.get("text") or "")) > CALLBACK_ANSWER:
+        if units(str(params.get("text") or "")) > CALLBACK_ANSWER:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
